@@ -1,0 +1,65 @@
+package bindings
+
+import (
+	"context"
+	"io"
+	"net/netip"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Host is what the runtime gives the bindings: the interpreter lock, the
+// host's streams, the resource registry, the network policy and threads.
+// Every method is called on the goroutine of the Lua state that runs the
+// binding, while it holds the interpreter lock (except where noted).
+type Host interface {
+	// Unlocked runs fn with the interpreter lock released, so that other
+	// threads run while fn blocks. fn must not touch any Lua value.
+	Unlocked(fn func())
+	// Stdout and Stderr are the host's output streams; writes are whole.
+	Stdout() io.Writer
+	Stderr() io.Writer
+	// ReadLine reads one line of input without its end of line; io.EOF at
+	// end of input. It releases the lock itself while it waits and returns
+	// ctx's error when ctx ends first.
+	ReadLine(ctx context.Context) (string, error)
+	// Track registers a resource that the runtime closes when it ends. It
+	// fails when the open-socket limit is reached. The returned func
+	// unregisters it (call it from Close).
+	Track(c io.Closer) (untrack func(), err error)
+	// Allowed reports whether the network policy lets the script talk to
+	// addr.
+	Allowed(addr netip.Addr) bool
+	// Tracef writes one line of --trace output; it does nothing when
+	// tracing is off. Tracing reports whether it is on.
+	Tracef(format string, args ...any)
+	Tracing() bool
+	// Listening tells the host that a socket is ready for peers: a stream
+	// socket listens, or a datagram socket is bound. addr is its local
+	// address as "host:port" or a path.
+	Listening(network, addr string)
+	// StartThread runs fn(args...) on a new thread of the runtime.
+	StartThread(L *lua.LState, spec ThreadSpec) (Thread, error)
+	// CurrentThread returns the thread that runs L.
+	CurrentThread(L *lua.LState) Thread
+	// ActiveThreads counts the threads alive, the main one included.
+	ActiveThreads() int
+}
+
+// ThreadSpec describes a thread to start.
+type ThreadSpec struct {
+	Fn     *lua.LFunction
+	Args   []lua.LValue
+	Name   string
+	Daemon bool
+}
+
+// Thread is a running or finished runtime thread.
+type Thread interface {
+	Name() string
+	Daemon() bool
+	Ident() int
+	Alive() bool
+	// Done is closed when the thread has finished.
+	Done() <-chan struct{}
+}

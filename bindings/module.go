@@ -1,0 +1,146 @@
+// Package bindings holds the Lua modules that socklab preloads: socket,
+// struct, time, threading and the globals (input, repr, hexdump, string
+// encode/decode). Each module is one Module value: a table of functions and
+// methods with their docs beside them, so the REPL's help and completion
+// read the same source as the loader.
+package bindings
+
+import (
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Func is one Lua-callable function or method with its documentation.
+// Doc's first line is the call signature; a line starting "Python:" names
+// the Python equivalent.
+type Func struct {
+	Name string
+	Doc  string
+	Fn   lua.LGFunction
+}
+
+// Type is a userdata type: its metatable is registered in the registry
+// under Name (never as a global) and its methods are reached through
+// __index.
+type Type struct {
+	Name    string // registry name of the metatable, e.g. "socket.socket"
+	Doc     string
+	Methods []Func
+	// Meta holds extra metamethods (__tostring, __eq, __index for fields).
+	// An __index here is called for names that are not methods.
+	Meta map[string]lua.LGFunction
+}
+
+// Module is one Lua module.
+type Module struct {
+	Name  string // the global and require() name; "_G" for the globals
+	Doc   string
+	Funcs []Func
+	Types []*Type
+	// Init fills in what is not a function (constants, sub-tables) after
+	// the functions are set. It may be nil.
+	Init func(L *lua.LState, mod *lua.LTable)
+}
+
+// Modules is the ordered registry of every module Open loads.
+var Modules []*Module
+
+// register adds m to Modules; called from each module file's init so that
+// a module is defined in exactly one place.
+func register(m *Module) { Modules = append(Modules, m) }
+
+// Lookup returns the module named name, or nil.
+func Lookup(name string) *Module {
+	for _, m := range Modules {
+		if m.Name == name {
+			return m
+		}
+	}
+	return nil
+}
+
+const hostKey = "socklab.host"
+
+// Open makes every module available in L: module tables become globals and
+// package.preload entries, "_G" functions become globals, and each Type's
+// metatable is registered. h is stored in the registry for the functions to
+// reach through hostOf.
+func Open(L *lua.LState, h Host) {
+	ud := L.NewUserData()
+	ud.Value = h
+	L.SetField(L.Get(lua.RegistryIndex), hostKey, ud)
+	openErrors(L)
+	for _, m := range Modules {
+		for _, t := range m.Types {
+			registerType(L, t)
+		}
+		if m.Name == "_G" {
+			for _, f := range m.Funcs {
+				L.SetGlobal(f.Name, L.NewFunction(f.Fn))
+			}
+			if m.Init != nil {
+				m.Init(L, L.G.Global)
+			}
+			continue
+		}
+		mod := L.NewTable()
+		for _, f := range m.Funcs {
+			mod.RawSetString(f.Name, L.NewFunction(f.Fn))
+		}
+		if m.Init != nil {
+			m.Init(L, mod)
+		}
+		L.SetGlobal(m.Name, mod)
+		L.PreloadModule(m.Name, func(L *lua.LState) int {
+			L.Push(mod)
+			return 1
+		})
+	}
+}
+
+func registerType(L *lua.LState, t *Type) {
+	mt := L.NewTypeMetatable(t.Name)
+	methods := L.NewTable()
+	for _, f := range t.Methods {
+		methods.RawSetString(f.Name, L.NewFunction(f.Fn))
+	}
+	for name, fn := range t.Meta {
+		if name != "__index" {
+			mt.RawSetString(name, L.NewFunction(fn))
+		}
+	}
+	if fields, ok := t.Meta["__index"]; ok {
+		// Methods first, then the type's own field lookup.
+		mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+			if m := methods.RawGet(L.Get(2)); m != lua.LNil {
+				L.Push(m)
+				return 1
+			}
+			return fields(L)
+		}))
+	} else {
+		mt.RawSetString("__index", methods)
+	}
+}
+
+// hostOf returns the Host that Open stored in L's registry.
+func hostOf(L *lua.LState) Host {
+	ud, ok := L.GetField(L.Get(lua.RegistryIndex), hostKey).(*lua.LUserData)
+	if !ok {
+		L.RaiseError("socklab: no host in this Lua state")
+	}
+	return ud.Value.(Host)
+}
+
+// argError raises Lua's "bad argument #n to 'name' (msg)". For methods,
+// pass the stack index: the receiver is not counted, as in Lua 5.1.
+func argError(L *lua.LState, n int, name, msg string) {
+	L.RaiseError("bad argument #%d to '%s' (%s)", n, name, msg)
+}
+
+// typeName is the Lua type name used in "X expected, got Y" messages.
+func typeName(v lua.LValue) string {
+	if v == lua.LNil {
+		return "no value"
+	}
+	return v.Type().String()
+}

@@ -1,0 +1,499 @@
+package bindings
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
+)
+
+// The socket methods. Index 1 is the receiver, so argument numbers in
+// messages are one less than stack indexes, as Lua 5.1 reports them.
+
+func sockBind(L *lua.LState) int {
+	s := checkSock(L, "bind")
+	addr, _ := checkAddr(L, 2, 1, "bind", s.family)
+	err := s.control(func(fd int) error { return unix.Bind(fd, addr.sa) })
+	s.check(L, "bind("+formatAddr(addr.sa)+")", err)
+	s.trace(L, "bind(%s) -> ok", formatAddr(addr.sa))
+	if s.typ == unix.SOCK_DGRAM {
+		s.announce(L)
+	}
+	return 0
+}
+
+// announce tells the host the socket is ready for peers.
+func (s *sock) announce(L *lua.LState) {
+	var sa unix.Sockaddr
+	s.control(func(fd int) (err error) { sa, err = unix.Getsockname(fd); return })
+	network := map[int]string{unix.SOCK_STREAM: "tcp", unix.SOCK_DGRAM: "udp"}[s.typ]
+	if s.family == unix.AF_UNIX {
+		network = "unix"
+	}
+	if sa != nil {
+		hostOf(L).Listening(network, hostPort(sa))
+	}
+}
+
+func sockListen(L *lua.LState) int {
+	s := checkSock(L, "listen")
+	// Python's default: min(SOMAXCONN, 128).
+	backlog := L.OptInt(2, min(unix.SOMAXCONN, 128))
+	backlog = max(backlog, 0)
+	err := s.control(func(fd int) error { return unix.Listen(fd, backlog) })
+	s.check(L, fmt.Sprintf("listen(%d)", backlog), err)
+	s.trace(L, "listen(%d) -> ok", backlog)
+	s.announce(L)
+	return 0
+}
+
+func sockAccept(L *lua.LState) int {
+	s := checkSock(L, "accept")
+	var nfd int
+	var sa unix.Sockaddr
+	err := s.io(L, false, func(fd int) (err error) {
+		nfd, sa, err = unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		return err
+	})
+	s.check(L, "accept()", err)
+	conn, err := newSock(hostOf(L), nfd, s.family, s.typ, s.proto, defaultTimeout(L))
+	if err != nil {
+		unix.Close(nfd)
+		RaiseErr(L, err)
+	}
+	s.trace(L, "accept() -> fd=%d, %s", nfd, formatAddr(sa))
+	L.Push(sockValue(L, conn))
+	L.Push(addrValue(L, sa))
+	return 2
+}
+
+// connect connects to the address at index 2 and returns the error.
+func (s *sock) connect(L *lua.LState, fname string) (error, sockAddr) {
+	addr, _ := checkAddr(L, 2, 1, fname, s.family)
+	s.checkPolicy(L, addr)
+	return s.connectTo(L, addr), addr
+}
+
+func (s *sock) checkPolicy(L *lua.LState, addr sockAddr) {
+	if addr.ip.IsValid() && !hostOf(L).Allowed(addr.ip) {
+		Raisef(L, "PermissionError", "network policy does not allow %s", addr.ip)
+	}
+}
+
+// connectTo is a non-blocking connect(2) and, when it is in progress, a
+// wait for the descriptor to become writable, then SO_ERROR tells.
+func (s *sock) connectTo(L *lua.LState, addr sockAddr) error {
+	err := s.control(func(fd int) error { return unix.Connect(fd, addr.sa) })
+	if err != unix.EINPROGRESS && err != unix.EAGAIN {
+		return err
+	}
+	if s.timeout == 0 {
+		return err
+	}
+	return s.ioUntil(L, true, s.deadline(), func(fd int) error {
+		nerr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+		if err != nil {
+			return err
+		}
+		switch e := unix.Errno(nerr); e {
+		case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
+			return unix.EAGAIN
+		case 0:
+			// The poller can wake early: connected only if there is a peer.
+			if _, err := unix.Getpeername(fd); err != nil {
+				return unix.EAGAIN
+			}
+			return nil
+		default:
+			return e
+		}
+	})
+}
+
+func sockConnect(L *lua.LState) int {
+	s := checkSock(L, "connect")
+	err, addr := s.connect(L, "connect")
+	s.check(L, "connect("+formatAddr(addr.sa)+")", err)
+	s.trace(L, "connect(%s) -> ok", formatAddr(addr.sa))
+	return 0
+}
+
+func sockConnectEx(L *lua.LState) int {
+	s := checkSock(L, "connect_ex")
+	err, addr := s.connect(L, "connect_ex")
+	if err == nil {
+		s.trace(L, "connect_ex(%s) -> 0", formatAddr(addr.sa))
+		L.Push(lua.LNumber(0))
+		return 1
+	}
+	pe := FromGoError(err)
+	if pe.Errno == 0 {
+		Raise(L, pe) // a timeout or an interrupt is raised, as in Python
+	}
+	s.trace(L, "connect_ex(%s) -> %d", formatAddr(addr.sa), pe.Errno)
+	L.Push(lua.LNumber(pe.Errno))
+	return 1
+}
+
+// checkData reads the bytes argument at index n.
+func checkData(L *lua.LState, n int, fname string) string {
+	v, ok := L.Get(n).(lua.LString)
+	if !ok {
+		if num, isNum := L.Get(n).(lua.LNumber); isNum {
+			return num.String()
+		}
+		argError(L, n-1, fname, "string expected, got "+typeNameAt(L, n))
+	}
+	return string(v)
+}
+
+// sendOnce is one send(2) of data, waiting until the kernel takes some.
+func (s *sock) sendOnce(L *lua.LState, data []byte, flags int, deadline time.Time, to unix.Sockaddr) (int, error) {
+	var n int
+	err := s.ioUntil(L, true, deadline, func(fd int) (err error) {
+		n, err = unix.SendmsgN(fd, data, nil, to, flags|unix.MSG_NOSIGNAL)
+		return err
+	})
+	return n, err
+}
+
+func sockSend(L *lua.LState) int {
+	s := checkSock(L, "send")
+	data := checkData(L, 2, "send")
+	n, err := s.sendOnce(L, []byte(data), L.OptInt(3, 0), s.deadline(), nil)
+	s.check(L, fmt.Sprintf("send(%d bytes)", len(data)), err)
+	s.trace(L, "send(%d bytes) -> %d", len(data), n)
+	L.Push(lua.LNumber(n))
+	return 1
+}
+
+func sockSendall(L *lua.LState) int {
+	s := checkSock(L, "sendall")
+	data := []byte(checkData(L, 2, "sendall"))
+	flags := L.OptInt(3, 0)
+	// One deadline for the whole call, as Python 3.5+.
+	deadline := s.deadline()
+	total := 0
+	for total < len(data) || len(data) == 0 {
+		n, err := s.sendOnce(L, data[total:], flags, deadline, nil)
+		s.check(L, fmt.Sprintf("sendall(%d bytes)", len(data)), err)
+		total += n
+		if len(data) == 0 {
+			break
+		}
+	}
+	s.trace(L, "sendall(%d bytes) -> ok", len(data))
+	return 0
+}
+
+func sockSendto(L *lua.LState) int {
+	s := checkSock(L, "sendto")
+	data := checkData(L, 2, "sendto")
+	n := 3
+	flags := 0
+	// sendto(data, flags, address) as in Python, when a number comes first.
+	if _, ok := L.Get(3).(lua.LNumber); ok && L.GetTop() >= 4 {
+		flags = L.CheckInt(3)
+		n = 4
+	}
+	addr, _ := checkAddr(L, n, n-1, "sendto", s.family)
+	s.checkPolicy(L, addr)
+	sent, err := s.sendOnce(L, []byte(data), flags, s.deadline(), addr.sa)
+	s.check(L, fmt.Sprintf("sendto(%d bytes, %s)", len(data), formatAddr(addr.sa)), err)
+	s.trace(L, "sendto(%d bytes, %s) -> %d", len(data), formatAddr(addr.sa), sent)
+	L.Push(lua.LNumber(sent))
+	return 1
+}
+
+// checkBufsize reads recv's bufsize at index 2.
+func checkBufsize(L *lua.LState, fname string) int {
+	n := L.CheckInt(2)
+	if n < 0 {
+		Raisef(L, "ValueError", "negative buffersize in %s", fname)
+	}
+	return n
+}
+
+// recvInto receives up to bufsize bytes (and the sender's address when
+// from is set) into a pooled buffer and returns them as a string: recv
+// never allocates bufsize bytes up front.
+func (s *sock) recv(L *lua.LState, bufsize, flags int, from bool) (string, unix.Sockaddr, error) {
+	if len(s.rbuf) > 0 && flags == 0 {
+		n := min(bufsize, len(s.rbuf))
+		data := string(s.rbuf[:n])
+		s.rbuf = s.rbuf[n:]
+		var sa unix.Sockaddr
+		if from {
+			s.control(func(fd int) (err error) { sa, err = unix.Getpeername(fd); return })
+		}
+		return data, sa, nil
+	}
+	if bufsize == 0 {
+		return "", nil, nil
+	}
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	buf := *bp
+	if bufsize > len(buf) && s.typ != unix.SOCK_STREAM {
+		// A datagram is never split: learn its size, then take it whole.
+		size, err := s.peekSize(L)
+		if err != nil {
+			return "", nil, err
+		}
+		buf = make([]byte, max(min(size, bufsize), 1))
+	}
+	buf = buf[:min(bufsize, len(buf))]
+	var n int
+	var sa unix.Sockaddr
+	err := s.io(L, false, func(fd int) (err error) {
+		if from || flags != 0 {
+			n, sa, err = unix.Recvfrom(fd, buf, flags)
+		} else {
+			n, err = unix.Read(fd, buf)
+		}
+		return err
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return string(buf[:n]), sa, nil
+}
+
+// peekSize waits for a datagram and returns its full length.
+func (s *sock) peekSize(L *lua.LState) (int, error) {
+	var n int
+	var one [1]byte
+	err := s.io(L, false, func(fd int) (err error) {
+		n, _, err = unix.Recvfrom(fd, one[:], unix.MSG_PEEK|unix.MSG_TRUNC)
+		return err
+	})
+	return n, err
+}
+
+func sockRecv(L *lua.LState) int {
+	s := checkSock(L, "recv")
+	bufsize := checkBufsize(L, "recv")
+	data, _, err := s.recv(L, bufsize, L.OptInt(3, 0), false)
+	s.check(L, fmt.Sprintf("recv(%d)", bufsize), err)
+	s.trace(L, "recv(%d) -> %d bytes", bufsize, len(data))
+	L.Push(lua.LString(data))
+	return 1
+}
+
+func sockRecvfrom(L *lua.LState) int {
+	s := checkSock(L, "recvfrom")
+	bufsize := checkBufsize(L, "recvfrom")
+	data, sa, err := s.recv(L, bufsize, L.OptInt(3, 0), true)
+	s.check(L, fmt.Sprintf("recvfrom(%d)", bufsize), err)
+	s.trace(L, "recvfrom(%d) -> %d bytes from %s", bufsize, len(data), formatAddr(sa))
+	L.Push(lua.LString(data))
+	if sa == nil {
+		L.Push(lua.LNil)
+	} else {
+		L.Push(addrValue(L, sa))
+	}
+	return 2
+}
+
+// eof raises EOFError carrying what arrived before the peer closed.
+func eof(L *lua.LState, got []byte, want string) {
+	Raise(L, &PyError{
+		Kind:    "EOFError",
+		Message: fmt.Sprintf("peer closed after %d bytes, %s", len(got), want),
+		Extra:   lua.LString(got),
+	})
+}
+
+func sockRecvExactly(L *lua.LState) int {
+	s := checkSock(L, "recv_exactly")
+	n := L.CheckInt(2)
+	if n < 0 {
+		Raisef(L, "ValueError", "negative size in recv_exactly")
+	}
+	buf := make([]byte, 0, min(n, recvChunk))
+	for len(buf) < n {
+		data, _, err := s.recv(L, min(n-len(buf), recvChunk), 0, false)
+		s.check(L, fmt.Sprintf("recv_exactly(%d)", n), err)
+		if data == "" {
+			eof(L, buf, fmt.Sprintf("expected %d", n))
+		}
+		buf = append(buf, data...)
+	}
+	s.trace(L, "recv_exactly(%d) -> %d bytes", n, len(buf))
+	L.Push(lua.LString(buf))
+	return 1
+}
+
+func sockRecvUntil(L *lua.LState) int {
+	s := checkSock(L, "recv_until")
+	delim := L.CheckString(2)
+	limit := L.OptInt(3, 65536)
+	if delim == "" {
+		argError(L, 1, "recv_until", "delimiter is empty")
+	}
+	var got []byte
+	searched := 0
+	for {
+		if i := bytes.Index(got[searched:], []byte(delim)); i >= 0 {
+			end := searched + i + len(delim)
+			// Keep what came after the delimiter for the next read.
+			s.rbuf = append(append([]byte(nil), got[end:]...), s.rbuf...)
+			s.trace(L, "recv_until(%q) -> %d bytes", delim, end)
+			L.Push(lua.LString(got[:end]))
+			return 1
+		}
+		searched = max(0, len(got)-len(delim)+1)
+		if len(got) >= limit {
+			s.rbuf = append(got, s.rbuf...)
+			Raisef(L, "ValueError", "delimiter not found within %d bytes", limit)
+		}
+		data, _, err := s.recv(L, recvChunk, 0, false)
+		if err != nil {
+			s.rbuf = append(got, s.rbuf...)
+			s.check(L, fmt.Sprintf("recv_until(%q)", delim), err)
+		}
+		if data == "" {
+			eof(L, got, fmt.Sprintf("before %q", delim))
+		}
+		got = append(got, data...)
+	}
+}
+
+func sockShutdown(L *lua.LState) int {
+	s := checkSock(L, "shutdown")
+	how := L.CheckInt(2)
+	err := s.control(func(fd int) error { return unix.Shutdown(fd, how) })
+	s.check(L, fmt.Sprintf("shutdown(%d)", how), err)
+	s.trace(L, "shutdown(%d) -> ok", how)
+	return 0
+}
+
+func sockClose(L *lua.LState) int {
+	s := checkSock(L, "close")
+	if !s.closed() {
+		s.trace(L, "close()")
+	}
+	s.Close()
+	return 0
+}
+
+// checkTimeout reads a timeout: nil blocks, a number of seconds >= 0.
+func checkTimeout(L *lua.LState, n int, fname string) time.Duration {
+	switch v := L.Get(n).(type) {
+	case *lua.LNilType:
+		return noTimeout
+	case lua.LNumber:
+		if v < 0 {
+			Raisef(L, "ValueError", "Timeout value out of range")
+		}
+		return secondsToDuration(float64(v))
+	}
+	argError(L, n-1, fname, "number or nil expected, got "+typeNameAt(L, n))
+	return 0
+}
+
+func sockSettimeout(L *lua.LState) int {
+	s := checkSock(L, "settimeout")
+	if L.GetTop() < 2 {
+		argError(L, 1, "settimeout", "number or nil expected, got no value")
+	}
+	s.timeout = checkTimeout(L, 2, "settimeout")
+	return 0
+}
+
+func sockGettimeout(L *lua.LState) int {
+	pushTimeout(L, checkSock(L, "gettimeout").timeout)
+	return 1
+}
+
+func sockSetblocking(L *lua.LState) int {
+	s := checkSock(L, "setblocking")
+	if L.ToBool(2) {
+		s.timeout = noTimeout
+	} else {
+		s.timeout = 0
+	}
+	return 0
+}
+
+func sockGetblocking(L *lua.LState) int {
+	L.Push(lua.LBool(checkSock(L, "getblocking").timeout != 0))
+	return 1
+}
+
+func sockSetsockopt(L *lua.LState) int {
+	s := checkSock(L, "setsockopt")
+	level, opt := L.CheckInt(2), L.CheckInt(3)
+	var err error
+	switch v := L.Get(4).(type) {
+	case lua.LNumber:
+		err = s.control(func(fd int) error { return unix.SetsockoptInt(fd, level, opt, int(v)) })
+	case lua.LBool:
+		b := 0
+		if v {
+			b = 1
+		}
+		err = s.control(func(fd int) error { return unix.SetsockoptInt(fd, level, opt, b) })
+	case lua.LString:
+		err = s.control(func(fd int) error { return unix.SetsockoptString(fd, level, opt, string(v)) })
+	default:
+		argError(L, 3, "setsockopt", "number, boolean or string expected, got "+typeNameAt(L, 4))
+	}
+	s.check(L, fmt.Sprintf("setsockopt(%d, %d, %s)", level, opt, L.Get(4)), err)
+	s.trace(L, "setsockopt(%d, %d, %s) -> ok", level, opt, L.Get(4))
+	return 0
+}
+
+func sockGetsockopt(L *lua.LState) int {
+	s := checkSock(L, "getsockopt")
+	level, opt := L.CheckInt(2), L.CheckInt(3)
+	if L.GetTop() >= 4 {
+		buflen := L.CheckInt(4)
+		if buflen <= 0 || buflen > 1024 {
+			Raisef(L, "OSError", "getsockopt buflen out of range")
+		}
+		var v string
+		err := s.control(func(fd int) (err error) { v, err = unix.GetsockoptString(fd, level, opt); return })
+		s.check(L, "getsockopt", err)
+		if len(v) > buflen {
+			v = v[:buflen]
+		}
+		L.Push(lua.LString(v))
+		return 1
+	}
+	var v int
+	err := s.control(func(fd int) (err error) { v, err = unix.GetsockoptInt(fd, level, opt); return })
+	s.check(L, fmt.Sprintf("getsockopt(%d, %d)", level, opt), err)
+	L.Push(lua.LNumber(v))
+	return 1
+}
+
+func sockGetpeername(L *lua.LState) int {
+	s := checkSock(L, "getpeername")
+	var sa unix.Sockaddr
+	err := s.control(func(fd int) (err error) { sa, err = unix.Getpeername(fd); return })
+	s.check(L, "getpeername()", err)
+	L.Push(addrValue(L, sa))
+	return 1
+}
+
+func sockGetsockname(L *lua.LState) int {
+	s := checkSock(L, "getsockname")
+	var sa unix.Sockaddr
+	err := s.control(func(fd int) (err error) { sa, err = unix.Getsockname(fd); return })
+	s.check(L, "getsockname()", err)
+	L.Push(addrValue(L, sa))
+	return 1
+}
+
+func sockFileno(L *lua.LState) int {
+	s := checkSock(L, "fileno")
+	if s.closed() {
+		L.Push(lua.LNumber(-1))
+	} else {
+		L.Push(lua.LNumber(s.fd))
+	}
+	return 1
+}

@@ -1,0 +1,224 @@
+package bindings
+
+import (
+	"context"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// ThreadType is the registry name of threading.Thread objects.
+const ThreadType = "threading.Thread"
+
+func init() { register(&threadingModule) }
+
+var threadingModule = Module{
+	Name: "threading",
+	Doc: `Python's threading module. Threads are real goroutines sharing the
+globals; one runs Lua at a time (an interpreter lock, like CPython's GIL) and
+they switch when one blocks (accept, recv, sleep, join, input...). Unlike
+CPython, a thread that computes without blocking keeps the lock: call
+time.sleep(0) in a long loop to let others run.`,
+	Funcs: []Func{
+		{"Thread", `threading.Thread{target = f, args = {...}, name = s, daemon = bool} -> thread
+A thread that will run f(table.unpack(args)) once started.
+Python: threading.Thread(target=f, args=(...), name=None, daemon=None)`, threadNew},
+		{"current_thread", `threading.current_thread() -> thread
+The thread that calls it.
+Python: threading.current_thread()`, threadCurrent},
+		{"active_count", `threading.active_count() -> number
+How many threads are alive, the main one included.
+Python: threading.active_count()`, func(L *lua.LState) int {
+			L.Push(lua.LNumber(hostOf(L).ActiveThreads()))
+			return 1
+		}},
+	},
+	Types: []*Type{&threadType},
+}
+
+var threadType = Type{
+	Name: ThreadType,
+	Doc:  "A thread object, as Python's threading.Thread.",
+	Methods: []Func{
+		{"start", `t:start()
+Starts the thread; it runs when the caller next blocks.
+Python: t.start()`, threadStart},
+		{"join", `t:join([timeout]) -> nil
+Waits until the thread ends, or timeout seconds pass.
+Python: t.join(timeout=None)`, threadJoin},
+		{"is_alive", `t:is_alive() -> boolean
+Python: t.is_alive()`, func(L *lua.LState) int {
+			t := checkThread(L, "is_alive")
+			L.Push(lua.LBool(t.running != nil && t.running.Alive()))
+			return 1
+		}},
+	},
+	Meta: map[string]lua.LGFunction{
+		"__index":    threadField,
+		"__newindex": threadSetField,
+		"__tostring": threadTostring,
+	},
+}
+
+// luaThread is a threading.Thread: its spec until started, then the
+// running thread.
+type luaThread struct {
+	spec    ThreadSpec
+	running Thread
+}
+
+func checkThread(L *lua.LState, fname string) *luaThread {
+	if ud, ok := L.Get(1).(*lua.LUserData); ok {
+		if t, ok := ud.Value.(*luaThread); ok {
+			return t
+		}
+	}
+	L.RaiseError("bad self to '%s' (thread expected, got %s)", fname, typeNameAt(L, 1))
+	return nil
+}
+
+func threadValue(L *lua.LState, t *luaThread) *lua.LUserData {
+	ud := L.NewUserData()
+	ud.Value = t
+	ud.Metatable = L.GetTypeMetatable(ThreadType)
+	return ud
+}
+
+func threadNew(L *lua.LState) int {
+	opts := L.CheckTable(1)
+	t := &luaThread{}
+	switch fn := opts.RawGetString("target").(type) {
+	case *lua.LFunction:
+		t.spec.Fn = fn
+	case *lua.LNilType:
+		// Python allows no target: the thread does nothing.
+		t.spec.Fn = L.NewFunction(func(*lua.LState) int { return 0 })
+	default:
+		Raisef(L, "TypeError", "target must be a function, not %s", fn.Type())
+	}
+	if args, ok := opts.RawGetString("args").(*lua.LTable); ok {
+		for i := 1; i <= args.Len(); i++ {
+			t.spec.Args = append(t.spec.Args, args.RawGetInt(i))
+		}
+	}
+	t.spec.Name = lua.LVAsString(opts.RawGetString("name"))
+	t.spec.Daemon = lua.LVAsBool(opts.RawGetString("daemon"))
+	if opts.RawGetString("daemon") == lua.LNil {
+		// A thread inherits daemon-ness from the thread that makes it.
+		t.spec.Daemon = hostOf(L).CurrentThread(L).Daemon()
+	}
+	L.Push(threadValue(L, t))
+	return 1
+}
+
+func threadStart(L *lua.LState) int {
+	t := checkThread(L, "start")
+	if t.running != nil {
+		Raisef(L, "RuntimeError", "threads can only be started once")
+	}
+	running, err := hostOf(L).StartThread(L, t.spec)
+	if err != nil {
+		RaiseErr(L, err)
+	}
+	t.running = running
+	return 0
+}
+
+func threadJoin(L *lua.LState) int {
+	t := checkThread(L, "join")
+	if t.running == nil {
+		Raisef(L, "RuntimeError", "cannot join thread before it is started")
+	}
+	h := hostOf(L)
+	if h.CurrentThread(L) == t.running {
+		Raisef(L, "RuntimeError", "cannot join current thread")
+	}
+	var timer <-chan time.Time
+	if L.GetTop() >= 2 && L.Get(2) != lua.LNil {
+		d := checkTimeout(L, 2, "join")
+		tm := time.NewTimer(d)
+		defer tm.Stop()
+		timer = tm.C
+	}
+	ctx := L.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var err error
+	h.Unlocked(func() {
+		select {
+		case <-t.running.Done():
+		case <-timer:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+	})
+	if err != nil {
+		RaiseErr(L, err)
+	}
+	return 0
+}
+
+func threadCurrent(L *lua.LState) int {
+	cur := hostOf(L).CurrentThread(L)
+	L.Push(threadValue(L, &luaThread{spec: ThreadSpec{Name: cur.Name(), Daemon: cur.Daemon()}, running: cur}))
+	return 1
+}
+
+func (t *luaThread) name() string {
+	if t.running != nil {
+		return t.running.Name()
+	}
+	return t.spec.Name
+}
+
+func threadField(L *lua.LState) int {
+	t := L.CheckUserData(1).Value.(*luaThread)
+	switch L.CheckString(2) {
+	case "name":
+		L.Push(lua.LString(t.name()))
+	case "daemon":
+		L.Push(lua.LBool(t.spec.Daemon))
+	case "ident":
+		if t.running == nil {
+			L.Push(lua.LNil)
+		} else {
+			L.Push(lua.LNumber(t.running.Ident()))
+		}
+	default:
+		L.Push(lua.LNil)
+	}
+	return 1
+}
+
+func threadSetField(L *lua.LState) int {
+	t := L.CheckUserData(1).Value.(*luaThread)
+	switch L.CheckString(2) {
+	case "name":
+		t.spec.Name = L.CheckString(3)
+	case "daemon":
+		if t.running != nil {
+			Raisef(L, "RuntimeError", "cannot set daemon status of active thread")
+		}
+		t.spec.Daemon = L.ToBool(3)
+	default:
+		Raisef(L, "AttributeError", "'Thread' object has no attribute '%s'", L.CheckString(2))
+	}
+	return 0
+}
+
+func threadTostring(L *lua.LState) int {
+	t := L.CheckUserData(1).Value.(*luaThread)
+	state := "initial"
+	if t.running != nil {
+		state = "started"
+		if !t.running.Alive() {
+			state = "stopped"
+		}
+	}
+	if t.spec.Daemon {
+		state += " daemon"
+	}
+	L.Push(lua.LString("<Thread(" + t.name() + ", " + state + ")>"))
+	return 1
+}

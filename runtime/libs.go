@@ -1,0 +1,118 @@
+package runtime
+
+import (
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/socklab/socklab/bindings"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// openLibs loads the bindings and replaces the parts of gopher-lua's
+// standard library that would reach past the host: print and io.write
+// write to Options.Stdout, os.exit unwinds instead of ending the process,
+// and pcall/xpcall run on child states.
+func (rt *Runtime) openLibs() {
+	L := rt.L
+	bindings.Open(L, rt)
+	L.SetGlobal("print", L.NewFunction(rt.print))
+	L.SetGlobal("pcall", L.NewFunction(rt.pcall))
+	L.SetGlobal("xpcall", L.NewFunction(rt.xpcall))
+	if io, ok := L.GetGlobal("io").(*lua.LTable); ok {
+		io.RawSetString("write", L.NewFunction(rt.ioWrite))
+		io.RawSetString("read", L.NewFunction(rt.ioRead))
+	}
+	if os, ok := L.GetGlobal("os").(*lua.LTable); ok {
+		os.RawSetString("exit", L.NewFunction(osExit))
+	}
+}
+
+// print writes its arguments, tostring'ed and tab-separated, in one Write.
+func (rt *Runtime) print(L *lua.LState) int {
+	var b strings.Builder
+	for i := 1; i <= L.GetTop(); i++ {
+		if i > 1 {
+			b.WriteByte('\t')
+		}
+		b.WriteString(L.ToStringMeta(L.Get(i)).String())
+	}
+	b.WriteByte('\n')
+	io.WriteString(rt.stdout, b.String())
+	return 0
+}
+
+// ioWrite is io.write on the host's stdout.
+func (rt *Runtime) ioWrite(L *lua.LState) int {
+	var b strings.Builder
+	for i := 1; i <= L.GetTop(); i++ {
+		switch v := L.Get(i).(type) {
+		case lua.LString, lua.LNumber:
+			b.WriteString(v.String())
+		default:
+			L.ArgError(i, "string expected, got "+v.Type().String())
+		}
+	}
+	io.WriteString(rt.stdout, b.String())
+	return 0
+}
+
+// ioRead is io.read() on the host's stdin: a line ("l", "*l", "L"),
+// a number ("n") or everything left ("a").
+func (rt *Runtime) ioRead(L *lua.LState) int {
+	format := strings.TrimPrefix(L.OptString(1, "l"), "*")
+	switch format {
+	case "l", "L", "n":
+		line, err := rt.ReadLine(L.Context())
+		if err == io.EOF {
+			L.Push(lua.LNil)
+			return 1
+		} else if err != nil {
+			bindings.RaiseErr(L, err)
+		}
+		switch format {
+		case "L":
+			line += "\n"
+		case "n":
+			if n, err := parseNumber(line); err == nil {
+				L.Push(n)
+				return 1
+			}
+			L.Push(lua.LNil)
+			return 1
+		}
+		L.Push(lua.LString(line))
+	case "a":
+		var b strings.Builder
+		for {
+			line, err := rt.ReadLine(L.Context())
+			if err != nil {
+				if err != io.EOF {
+					bindings.RaiseErr(L, err)
+				}
+				break
+			}
+			b.WriteString(line + "\n")
+		}
+		L.Push(lua.LString(b.String()))
+	default:
+		L.ArgError(1, "invalid format")
+	}
+	return 1
+}
+
+func parseNumber(s string) (lua.LNumber, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return lua.LNumber(f), err
+}
+
+// osExit raises SystemExit, which unwinds to the runtime like Python's
+// sys.exit; gopher-lua's own os.exit would end the host process.
+func osExit(L *lua.LState) int {
+	code := L.Get(1)
+	if code == lua.LNil {
+		code = lua.LNumber(0)
+	}
+	bindings.Raise(L, &bindings.PyError{Kind: "SystemExit", Extra: code})
+	return 0
+}

@@ -1,0 +1,107 @@
+package runtime
+
+import (
+	"github.com/socklab/socklab/bindings"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Protected calls run on a child state of their own.
+//
+// gopher-lua v1.1.2 (open bug #448) closes the open upvalues of every
+// frame of a state when an error is raised in it, so after pcall caught an
+// error, closures no longer share their enclosing function's locals. On a
+// child state, "every frame" is exactly the frames of the protected call,
+// which the error unwinds anyway: the caller's upvalues stay open.
+//
+// Children are reused: after a protected call returns, normally or by an
+// error raised without a message handler, none of its upvalues is open,
+// so the next call starts clean. After xpcall (a message handler keeps
+// gopher-lua from closing upvalues) the child is dropped instead, so the
+// closures that escaped keep their own registry.
+
+// child returns an idle state sharing L's globals and context.
+func (rt *Runtime) child(L *lua.LState) *lua.LState {
+	var c *lua.LState
+	if n := len(rt.children); n > 0 {
+		c = rt.children[n-1]
+		rt.children = rt.children[:n-1]
+	} else {
+		var stop func()
+		c, stop = L.NewThread()
+		if stop != nil {
+			stop()
+		}
+	}
+	c.SetContext(L.Context())
+	return c
+}
+
+// release returns a child to the pool once it is clean again.
+func (rt *Runtime) release(c *lua.LState) {
+	c.SetTop(0)
+	if len(rt.children) < 16 {
+		rt.children = append(rt.children, c)
+	}
+}
+
+// pcall is Lua's pcall(f, ...) on a child state. SystemExit goes through
+// it, as sys.exit goes through Python's `except Exception`.
+func (rt *Runtime) pcall(L *lua.LState) int {
+	if L.GetTop() == 0 {
+		L.ArgError(1, "value expected")
+	}
+	return rt.protected(L, 1, nil)
+}
+
+// xpcall(f, handler, ...) calls handler with the error, stack intact.
+func (rt *Runtime) xpcall(L *lua.LState) int {
+	handler := L.CheckFunction(2)
+	L.Remove(2)
+	return rt.protected(L, 1, handler)
+}
+
+// protected calls the function at index fn with the values above it.
+func (rt *Runtime) protected(L *lua.LState, fn int, handler *lua.LFunction) int {
+	c := rt.child(L)
+	top := L.GetTop()
+	for i := fn; i <= top; i++ {
+		c.Push(L.Get(i))
+	}
+	err := c.PCall(top-fn, lua.MultRet, handler)
+	if err != nil {
+		v := rt.caught(c, err)
+		if handler == nil {
+			rt.release(c)
+		}
+		if e, ok := bindings.ErrorFromValue(v); ok && e.Kind == "SystemExit" {
+			L.Error(v, 0)
+		}
+		L.Push(lua.LFalse)
+		L.Push(v)
+		return 2
+	}
+	n := c.GetTop()
+	L.Push(lua.LTrue)
+	for i := 1; i <= n; i++ {
+		L.Push(c.Get(i))
+	}
+	rt.release(c)
+	return n + 1
+}
+
+// caught is the Lua value pcall returns for err: the raised value, a
+// KeyboardInterrupt error object when the context ended, or an error
+// object for a Go panic.
+func (rt *Runtime) caught(c *lua.LState, err error) lua.LValue {
+	apiErr, ok := err.(*lua.ApiError)
+	if !ok {
+		return lua.LString(err.Error())
+	}
+	if apiErr.Type == lua.ApiErrorPanic {
+		return bindings.ErrorValue(c, &bindings.PyError{Kind: "SystemError", Message: "internal error: " + apiErr.Object.String()})
+	}
+	if e := interrupted(c, apiErr.Object); e != nil {
+		return bindings.ErrorValue(c, e)
+	}
+	return apiErr.Object
+}

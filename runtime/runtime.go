@@ -1,0 +1,270 @@
+// Package runtime is socklab's engine: one Lua state per Runtime, the
+// interpreter lock and threads, script loading, error values,
+// cancellation, the network policy and the embedding API.
+//
+// A Runtime runs one program at a time. RunFile and RunString return when
+// the main chunk has returned and every non-daemon thread has finished
+// (Python's exit rule); by then every socket the program opened is closed
+// and every goroutine it started has returned.
+package runtime
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/socklab/socklab/bindings"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Options are what the host gives a runtime. The zero value runs with the
+// process's standard streams, no arguments and no limits.
+type Options struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Args become the script's arg[1], arg[2], ...; arg[0] is its name.
+	Args []string
+	// Allow is the network policy: when non-nil, connecting or sending to
+	// an address outside these prefixes raises PermissionError.
+	Allow []netip.Prefix
+	// Trace, when set, receives one line per socket call.
+	Trace io.Writer
+	// MaxSockets and MaxThreads limit what a script may hold open at once;
+	// 0 means no limit.
+	MaxSockets int
+	MaxThreads int
+	// OnListen is called when a socket becomes ready for peers: a stream
+	// socket listens, or a datagram socket is bound. It runs on the
+	// script's goroutine and must not block.
+	OnListen func(network, addr string)
+}
+
+// Runtime is one Lua global state with its threads and sockets.
+type Runtime struct {
+	opts   Options
+	L      *lua.LState
+	gil    *gil
+	stdout io.Writer
+	stderr io.Writer
+	trace  io.Writer
+	input  *lineInput
+
+	// Guarded by the interpreter lock.
+	children []*lua.LState       // idle states for protected calls
+	sources  map[string][]string // chunk name -> source lines
+	handler  *lua.LFunction      // the traceback message handler
+	main     *thread             // the main thread of the current run
+
+	mu        sync.Mutex // guards what goroutines touch without the lock
+	resources map[*resource]struct{}
+	threads   map[*thread]struct{}
+	runCtx    context.Context
+	wg        sync.WaitGroup // every goroutine the runtime started
+	closed    bool
+}
+
+// New makes a runtime with every socklab module loaded.
+func New(opts Options) *Runtime {
+	if opts.Stdin == nil {
+		opts.Stdin = os.Stdin
+	}
+	if opts.Stdout == nil {
+		opts.Stdout = os.Stdout
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = os.Stderr
+	}
+	rt := &Runtime{
+		opts:      opts,
+		gil:       newGIL(),
+		stdout:    &lockedWriter{w: opts.Stdout},
+		stderr:    &lockedWriter{w: opts.Stderr},
+		input:     &lineInput{r: bufio.NewReader(opts.Stdin)},
+		sources:   map[string][]string{},
+		resources: map[*resource]struct{}{},
+		threads:   map[*thread]struct{}{},
+	}
+	if opts.Trace != nil {
+		rt.trace = &lockedWriter{w: opts.Trace}
+	}
+	rt.L = lua.NewState(lua.Options{
+		// Small stacks that grow: every thread and protected call gets a
+		// state of its own.
+		CallStackSize:       1024,
+		RegistrySize:        1024,
+		RegistryMaxSize:     1024 * 1024,
+		MinimizeStackMemory: true,
+	})
+	rt.openLibs()
+	return rt
+}
+
+// RunFile runs the Lua script at path with the runtime's Args.
+func (rt *Runtime) RunFile(ctx context.Context, path string) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("run %s: %w", path, err)
+	}
+	return rt.RunString(ctx, path, string(src))
+}
+
+// RunString runs src as a script named name (the name appears in error
+// messages and tracebacks as name:line). It returns a *ScriptError when
+// the script fails, is cancelled (Kind "KeyboardInterrupt") or calls
+// os.exit (Kind "SystemExit").
+func (rt *Runtime) RunString(ctx context.Context, name, src string) error {
+	if rt.isClosed() {
+		return errors.New("socklab: runtime is closed")
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	main := &thread{name: "MainThread", ident: nextIdent(), done: make(chan struct{})}
+	runCtx = context.WithValue(runCtx, threadKey{}, main)
+	rt.mu.Lock()
+	rt.runCtx = runCtx
+	rt.mu.Unlock()
+
+	rt.gil.acquire()
+	rt.main = main
+	rt.L.SetContext(runCtx)
+	rt.setArgs(name)
+	var serr *ScriptError
+	fn, err := rt.load(name, src)
+	if err != nil {
+		serr = err
+	} else {
+		rt.L.Push(fn)
+		serr = rt.callTraced(rt.L, 0)
+	}
+	close(main.done)
+	rt.gil.release()
+
+	// Python's exit rule: wait for the non-daemon threads.
+	if werr := rt.waitThreads(runCtx); serr == nil && werr != nil {
+		serr = werr
+	}
+	cancel() // stops the daemon threads
+	rt.wg.Wait()
+	rt.closeResources()
+	if serr == nil && ctx.Err() != nil {
+		serr = &ScriptError{Kind: "KeyboardInterrupt"}
+	}
+	if serr == nil {
+		return nil
+	}
+	return serr
+}
+
+// Close ends the runtime: it cancels what runs, closes every socket and
+// releases the Lua state. It is safe to call more than once.
+func (rt *Runtime) Close() error {
+	rt.mu.Lock()
+	if rt.closed {
+		rt.mu.Unlock()
+		return nil
+	}
+	rt.closed = true
+	rt.mu.Unlock()
+	rt.closeResources()
+	rt.wg.Wait()
+	rt.gil.acquire()
+	rt.L.Close()
+	rt.gil.release()
+	return nil
+}
+
+func (rt *Runtime) isClosed() bool {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	return rt.closed
+}
+
+// load compiles src, keeping its lines for tracebacks.
+func (rt *Runtime) load(name, src string) (*lua.LFunction, *ScriptError) {
+	rt.sources[name] = strings.Split(src, "\n")
+	fn, err := rt.L.Load(strings.NewReader(src), name)
+	if err != nil {
+		return nil, &ScriptError{Kind: "SyntaxError", Message: err.Error()}
+	}
+	return fn, nil
+}
+
+// setArgs sets the global arg table as the lua interpreter does.
+func (rt *Runtime) setArgs(name string) {
+	t := rt.L.NewTable()
+	t.RawSetInt(0, lua.LString(name))
+	for i, a := range rt.opts.Args {
+		t.RawSetInt(i+1, lua.LString(a))
+	}
+	rt.L.SetGlobal("arg", t)
+}
+
+// lockedWriter makes each Write whole when threads print at once.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.w.Write(p)
+}
+
+// Host interface, as the bindings see the runtime.
+
+// Unlocked runs fn with the interpreter lock released.
+func (rt *Runtime) Unlocked(fn func()) {
+	rt.gil.release()
+	defer rt.gil.acquire()
+	fn()
+}
+
+// Stdout is the script's standard output.
+func (rt *Runtime) Stdout() io.Writer { return rt.stdout }
+
+// Stderr is the script's standard error.
+func (rt *Runtime) Stderr() io.Writer { return rt.stderr }
+
+// Allowed applies the network policy of Options.Allow.
+func (rt *Runtime) Allowed(addr netip.Addr) bool {
+	if rt.opts.Allow == nil {
+		return true
+	}
+	addr = addr.Unmap()
+	for _, p := range rt.opts.Allow {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// Tracing reports whether --trace output is on.
+func (rt *Runtime) Tracing() bool { return rt.trace != nil }
+
+// Tracef writes one timestamped trace line.
+func (rt *Runtime) Tracef(format string, args ...any) {
+	if rt.trace == nil {
+		return
+	}
+	line := time.Now().Format("15:04:05.000000") + " " + fmt.Sprintf(format, args...) + "\n"
+	io.WriteString(rt.trace, line)
+}
+
+// Listening forwards to Options.OnListen.
+func (rt *Runtime) Listening(network, addr string) {
+	if rt.opts.OnListen != nil {
+		rt.opts.OnListen(network, addr)
+	}
+}
+
+var _ bindings.Host = (*Runtime)(nil)

@@ -1,0 +1,150 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/socklab/socklab/bindings"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// thread is one Lua thread: a goroutine running its own state made with
+// NewThread, sharing the globals. The main chunk runs as "MainThread".
+type thread struct {
+	name   string
+	ident  int
+	daemon bool
+	done   chan struct{}
+	cancel context.CancelFunc
+}
+
+func (t *thread) Name() string          { return t.name }
+func (t *thread) Daemon() bool          { return t.daemon }
+func (t *thread) Ident() int            { return t.ident }
+func (t *thread) Done() <-chan struct{} { return t.done }
+func (t *thread) Alive() bool {
+	select {
+	case <-t.done:
+		return false
+	default:
+		return true
+	}
+}
+
+// threadKey finds the running thread from any state's context: thread
+// states, protected-call children and coroutines all derive theirs from
+// the thread's.
+type threadKey struct{}
+
+var idents atomic.Int64
+
+func nextIdent() int { return int(idents.Add(1)) }
+
+// StartThread starts spec.Fn(spec.Args...) on a new goroutine. It waits
+// for the interpreter lock, so it runs when the caller next blocks.
+func (rt *Runtime) StartThread(L *lua.LState, spec bindings.ThreadSpec) (bindings.Thread, error) {
+	rt.mu.Lock()
+	runCtx := rt.runCtx
+	n := 0
+	for t := range rt.threads {
+		if t.Alive() {
+			n++
+		}
+	}
+	rt.mu.Unlock()
+	if runCtx == nil || runCtx.Err() != nil {
+		return nil, bindings.NewError("RuntimeError", "can't create new thread at interpreter shutdown")
+	}
+	if rt.opts.MaxThreads > 0 && n >= rt.opts.MaxThreads {
+		return nil, bindings.NewError("RuntimeError", "can't start new thread")
+	}
+	t := &thread{name: spec.Name, ident: nextIdent(), daemon: spec.Daemon, done: make(chan struct{})}
+	if t.name == "" {
+		t.name = fmt.Sprintf("Thread-%d", t.ident)
+	}
+	ctx, cancel := context.WithCancel(context.WithValue(runCtx, threadKey{}, t))
+	t.cancel = cancel
+	th, stop := L.NewThread()
+	if stop != nil {
+		stop() // NewThread's own context is replaced by the thread's
+	}
+	th.SetContext(ctx)
+
+	rt.mu.Lock()
+	rt.threads[t] = struct{}{}
+	rt.mu.Unlock()
+	rt.wg.Add(1)
+	go func() {
+		defer rt.wg.Done()
+		defer cancel()
+		defer close(t.done)
+		rt.gil.acquire()
+		defer rt.gil.release()
+		th.Push(spec.Fn)
+		for _, a := range spec.Args {
+			th.Push(a)
+		}
+		if err := rt.callTraced(th, len(spec.Args)); err != nil && err.Kind != "SystemExit" {
+			if err.Kind == "KeyboardInterrupt" && ctx.Err() != nil {
+				return // stopped at the end of the program, as daemons are
+			}
+			fmt.Fprintf(rt.stderr, "Exception in thread %s:\n%s", t.name, err.Traceback())
+		}
+	}()
+	return t, nil
+}
+
+// CurrentThread returns the thread that runs L.
+func (rt *Runtime) CurrentThread(L *lua.LState) bindings.Thread {
+	if ctx := L.Context(); ctx != nil {
+		if t, ok := ctx.Value(threadKey{}).(*thread); ok {
+			return t
+		}
+	}
+	return rt.main
+}
+
+// ActiveThreads counts the live threads, the main one included.
+func (rt *Runtime) ActiveThreads() int {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	n := 0
+	if rt.main != nil && rt.main.Alive() {
+		n++
+	}
+	for t := range rt.threads {
+		if t.Alive() {
+			n++
+		}
+	}
+	return n
+}
+
+// waitThreads waits for every non-daemon thread, or for ctx to end; it
+// returns a KeyboardInterrupt error in the latter case.
+func (rt *Runtime) waitThreads(ctx context.Context) *ScriptError {
+	for {
+		var wait *thread
+		rt.mu.Lock()
+		for t := range rt.threads {
+			if !t.Alive() {
+				delete(rt.threads, t)
+			} else if !t.daemon && wait == nil {
+				wait = t
+			}
+		}
+		rt.mu.Unlock()
+		if wait == nil {
+			return nil
+		}
+		select {
+		case <-wait.done:
+		case <-ctx.Done():
+			if errors.Is(context.Cause(ctx), context.Canceled) || ctx.Err() != nil {
+				return &ScriptError{Kind: "KeyboardInterrupt"}
+			}
+		}
+	}
+}
