@@ -107,7 +107,7 @@ func FromGoError(err error) *PyError {
 // Raise raises e in L as an error object; it does not return.
 func Raise(L *lua.LState, e *PyError) {
 	if e.Where == "" {
-		e.Where = strings.TrimSuffix(L.Where(1), ":")
+		e.Where = Position(L)
 	}
 	L.Error(ErrorValue(L, e), 0)
 }
@@ -196,4 +196,20 @@ func openErrors(L *lua.LState) {
 		L.Push(lua.LString(s(a) + s(b)))
 		return 1
 	}))
+}
+
+// Position is "source:line" of the innermost Lua function on L's stack,
+// the line that called the binding; "" when none (a function called
+// straight from pcall runs on a state of its own, and the runtime fills
+// the position in when pcall returns).
+func Position(L *lua.LState) string {
+	for level := 1; ; level++ {
+		dbg, ok := L.GetStack(level)
+		if !ok {
+			return ""
+		}
+		if _, err := L.GetInfo("Sl", dbg, nil); err == nil && dbg.CurrentLine > 0 {
+			return fmt.Sprintf("%s:%d", dbg.Source, dbg.CurrentLine)
+		}
+	}
 }

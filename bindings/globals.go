@@ -10,7 +10,7 @@ import (
 // (through Init) the string methods encode and decode.
 var globalsModule = Module{
 	Name: "_G",
-	Doc:  "Globals that Python has as builtins: repr, hexdump, input, and the string methods encode/decode.",
+	Doc:  "The globals repr, hexdump and input, and the string methods encode and decode.",
 	Funcs: []Func{
 		{Name: "repr", Fn: luaRepr, Doc: `repr(v) -> string
 Returns a printable representation of v, the way Python's repr does: text
@@ -65,11 +65,7 @@ func luaRepr(L *lua.LState) int {
 	if L.GetTop() == 0 {
 		argError(L, 1, "repr", "value expected")
 	}
-	s, err := reprTop(L, L.Get(1), false)
-	if err != nil {
-		// Unreachable: unprotected calls raise directly.
-		L.RaiseError("%s", err.Error())
-	}
+	s, _ := reprTop(L, L.Get(1), false) // an error in __tostring is raised in L
 	L.Push(lua.LString(s))
 	return 1
 }

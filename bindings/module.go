@@ -6,6 +6,8 @@
 package bindings
 
 import (
+	"fmt"
+
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -134,7 +136,11 @@ func hostOf(L *lua.LState) Host {
 // argError raises Lua's "bad argument #n to 'name' (msg)". For methods,
 // pass the stack index: the receiver is not counted, as in Lua 5.1.
 func argError(L *lua.LState, n int, name, msg string) {
-	L.RaiseError("bad argument #%d to '%s' (%s)", n, name, msg)
+	text := fmt.Sprintf("bad argument #%d to '%s' (%s)", n, name, msg)
+	if where := Position(L); where != "" {
+		text = where + ": " + text
+	}
+	L.Error(lua.LString(text), 0)
 }
 
 // typeName is the Lua type name used in "X expected, got Y" messages.

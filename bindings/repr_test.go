@@ -47,9 +47,9 @@ func TestReprStrings(t *testing.T) {
 		{"\\\x00", `b'\\\x00'`},
 		{"\t\n\r\x7f\x80", `b'\t\n\r\x7f\x80'`},
 		{"\x1b[0m", `b'\x1b[0m'`},
-		{"\xe4\xbb", `b'\xe4\xbb'`},             // a cut-off character
-		{"\xed\xa0\x80", `b'\xed\xa0\x80'`},     // a surrogate
-		{"a\u0085b", `b'a\xc2\x85b'`},           // C1 control: bytes
+		{"\xe4\xbb", `b'\xe4\xbb'`},                 // a cut-off character
+		{"\xed\xa0\x80", `b'\xed\xa0\x80'`},         // a surrogate
+		{"a\u0085b", `b'a\xc2\x85b'`},               // C1 control: bytes
 		{"\xc4\xe3\xba\xc3", `b'\xc4\xe3\xba\xc3'`}, // 你好 in gbk
 	}
 	for _, tt := range tests {
@@ -87,8 +87,8 @@ func TestReprLua(t *testing.T) {
 	tests := []struct {
 		expr, want string
 	}{
-		{"math.huge", "inf"},
-		{"-math.huge", "-inf"},
+		{"1/0", "inf"},
+		{"-1/0", "-inf"},
 		{"0/0", "nan"},
 		{"2^53", "9007199254740992"},
 		{"{}", "{}"},
@@ -102,7 +102,7 @@ func TestReprLua(t *testing.T) {
 		{"{{1, 2}, {x = {y = {}}}}", "{{1, 2}, {x = {y = {}}}}"},
 		{"{'今天', '\\18\\0\\0\\0', \"it's\"}", `{'今天', b'\x12\x00\x00\x00', "it's"}`},
 		{"{[{}] = 1}", "{[{}] = 1}"},
-		{"{{{{{{{1}}}}}}}", "{{{{{{{...}}}}}}"},
+		{"{{{{{{{1}}}}}}}", "{{{{{{{...}}}}}}}"},
 		{"{{{{{{1}}}}}}", "{{{{{{1}}}}}}"},
 		{"(function() local t = {1}; t[2] = t; return t end)()", "{1, {...}}"},
 		{"(function() local t = {}; t.self = t; t.list = {t}; return t end)()", "{list = {{...}}, self = {...}}"},
@@ -216,8 +216,16 @@ func TestReprGlobal(t *testing.T) {
 	}
 	// Exported Repr shows the failure instead of raising it.
 	v := evalOne(t, L, `setmetatable({}, {__tostring = function() error("boom") end})`)
+	top := L.GetTop()
 	if got := Repr(L, v); !strings.HasPrefix(got, "<repr failed: ") || !strings.Contains(got, "boom") {
 		t.Errorf("Repr with failing __tostring = %s", got)
+	}
+	v = evalOne(t, L, `{setmetatable({}, {__tostring = function() return "ok" end})}`)
+	if got := Repr(L, v); got != "{ok}" {
+		t.Errorf("Repr = %s, want {ok}", got)
+	}
+	if L.GetTop() != top {
+		t.Errorf("Repr left %d values on the stack", L.GetTop()-top)
 	}
 	if h.Out() != "" {
 		t.Errorf("repr wrote %q", h.Out())

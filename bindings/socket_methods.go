@@ -92,22 +92,16 @@ func (s *sock) connectTo(L *lua.LState, addr sockAddr) error {
 	if s.timeout == 0 {
 		return err
 	}
+	// Calling connect again tells the outcome, and leaves the socket as a
+	// blocking connect would (ready for another try after a failure).
 	return s.ioUntil(L, true, s.deadline(), func(fd int) error {
-		nerr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
-		if err != nil {
-			return err
-		}
-		switch e := unix.Errno(nerr); e {
-		case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
+		switch err := unix.Connect(fd, addr.sa); err {
+		case unix.EALREADY, unix.EINPROGRESS, unix.EINTR:
 			return unix.EAGAIN
-		case 0:
-			// The poller can wake early: connected only if there is a peer.
-			if _, err := unix.Getpeername(fd); err != nil {
-				return unix.EAGAIN
-			}
+		case unix.EISCONN:
 			return nil
 		default:
-			return e
+			return err
 		}
 	})
 }

@@ -15,17 +15,17 @@ import (
 type structKind uint8
 
 const (
-	kindPad    structKind = iota // x
-	kindChar                     // c: a 1-byte string
-	kindInt                      // b h i l q n
-	kindUint                     // B H I L Q N
-	kindPtr                      // P: like CPython's void*, -2**63 <= v < 2**64
-	kindBool                     // ?
-	kindHalf                     // e
-	kindFloat                    // f
-	kindDouble                   // d
-	kindString                   // s
-	kindPascal                   // p
+	skPad    structKind = iota // x
+	skChar                     // c: a 1-byte string
+	skInt                      // b h i l q n
+	skUint                     // B H I L Q N
+	skPtr                      // P: like CPython's void*, -2**63 <= v < 2**64
+	skBool                     // ?
+	skHalf                     // e
+	skFloat                    // f
+	skDouble                   // d
+	skString                   // s
+	skPascal                   // p
 )
 
 // structDef is one row of CPython's formatdef tables.
@@ -44,32 +44,32 @@ func makeStructTable(native bool) map[byte]*structDef {
 		}
 		t[code] = &structDef{code, kind, size, align}
 	}
-	add('x', kindPad, 1, 0)
-	add('c', kindChar, 1, 0)
-	add('b', kindInt, 1, 0)
-	add('B', kindUint, 1, 0)
-	add('?', kindBool, 1, 1)
-	add('s', kindString, 1, 0)
-	add('p', kindPascal, 1, 0)
-	add('h', kindInt, 2, 2)
-	add('H', kindUint, 2, 2)
-	add('e', kindHalf, 2, 2)
-	add('i', kindInt, 4, 4)
-	add('I', kindUint, 4, 4)
-	add('f', kindFloat, 4, 4)
-	add('q', kindInt, 8, 8)
-	add('Q', kindUint, 8, 8)
-	add('d', kindDouble, 8, 8)
+	add('x', skPad, 1, 0)
+	add('c', skChar, 1, 0)
+	add('b', skInt, 1, 0)
+	add('B', skUint, 1, 0)
+	add('?', skBool, 1, 1)
+	add('s', skString, 1, 0)
+	add('p', skPascal, 1, 0)
+	add('h', skInt, 2, 2)
+	add('H', skUint, 2, 2)
+	add('e', skHalf, 2, 2)
+	add('i', skInt, 4, 4)
+	add('I', skUint, 4, 4)
+	add('f', skFloat, 4, 4)
+	add('q', skInt, 8, 8)
+	add('Q', skUint, 8, 8)
+	add('d', skDouble, 8, 8)
 	if native {
 		// LP64: long, size_t and pointers are 8 bytes.
-		add('l', kindInt, 8, 8)
-		add('L', kindUint, 8, 8)
-		add('n', kindInt, 8, 8)
-		add('N', kindUint, 8, 8)
-		add('P', kindPtr, 8, 8)
+		add('l', skInt, 8, 8)
+		add('L', skUint, 8, 8)
+		add('n', skInt, 8, 8)
+		add('N', skUint, 8, 8)
+		add('P', skPtr, 8, 8)
 	} else {
-		add('l', kindInt, 4, 0)
-		add('L', kindUint, 4, 0)
+		add('l', skInt, 4, 0)
+		add('L', skUint, 4, 0)
 	}
 	return t
 }
@@ -99,8 +99,8 @@ type structFormat struct {
 	native bool // native sizes and alignment (@ or no prefix)
 }
 
-// pySpace is Py_ISSPACE.
-func pySpace(c byte) bool {
+// structSpace is Py_ISSPACE.
+func structSpace(c byte) bool {
 	switch c {
 	case ' ', '\t', '\n', '\r', '\v', '\f':
 		return true
@@ -110,7 +110,7 @@ func pySpace(c byte) bool {
 
 const (
 	errStructTooLong = "total struct size too long"
-	pySsizeMax       = math.MaxInt64
+	structSsizeMax   = math.MaxInt64
 )
 
 // compileStruct parses format as CPython's prepare_s does; msg is the
@@ -141,7 +141,7 @@ func compileStruct(format string) (sf *structFormat, msg string) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		i++
-		if pySpace(c) {
+		if structSpace(c) {
 			continue
 		}
 		num := int64(1)
@@ -157,7 +157,7 @@ func compileStruct(format string) (sf *structFormat, msg string) {
 					break
 				}
 				d := int64(c - '0')
-				if num >= pySsizeMax/10 && (num > pySsizeMax/10 || d > pySsizeMax%10) {
+				if num >= structSsizeMax/10 && (num > structSsizeMax/10 || d > structSsizeMax%10) {
 					return nil, errStructTooLong
 				}
 				num = num*10 + d
@@ -168,26 +168,26 @@ func compileStruct(format string) (sf *structFormat, msg string) {
 			return nil, "bad char in struct format"
 		}
 		switch def.kind {
-		case kindString, kindPascal:
+		case skString, skPascal:
 			sf.nvals++
-		case kindPad:
+		case skPad:
 		default:
 			sf.nvals += num
 		}
 		if def.align != 0 && size > 0 {
 			extra := (def.align - 1) - (size-1)%def.align
-			if extra > pySsizeMax-size {
+			if extra > structSsizeMax-size {
 				return nil, errStructTooLong
 			}
 			size += extra
 		}
-		if num > (pySsizeMax-size)/def.size {
+		if num > (structSsizeMax-size)/def.size {
 			return nil, errStructTooLong
 		}
 		switch {
-		case def.kind == kindString || def.kind == kindPascal:
+		case def.kind == skString || def.kind == skPascal:
 			sf.items = append(sf.items, structItem{def: def, offset: size, size: num, repeat: 1})
-		case def.kind == kindPad || num == 0:
+		case def.kind == skPad || num == 0:
 		default:
 			sf.items = append(sf.items, structItem{def: def, offset: size, size: def.size, repeat: num})
 		}
@@ -233,7 +233,7 @@ func lookupStruct(format string) (*structFormat, string) {
 // rangeMessage is CPython 3.12's error for an integer out of def's range.
 func (def *structDef) rangeMessage() string {
 	bits := uint(def.size * 8)
-	if def.kind == kindUint {
+	if def.kind == skUint {
 		return fmt.Sprintf("'%c' format requires 0 <= number <= %d", def.code, uint64(math.MaxUint64)>>(64-bits))
 	}
 	hi := int64(math.MaxInt64) >> (64 - bits)
@@ -249,15 +249,15 @@ func (def *structDef) intBits(x float64) (uint64, string) {
 	bits := float64(def.size * 8)
 	var lo, hi float64 // lo <= x < hi, all powers of two: exact
 	switch def.kind {
-	case kindInt:
+	case skInt:
 		lo, hi = -math.Exp2(bits-1), math.Exp2(bits-1)
-	case kindUint:
+	case skUint:
 		lo, hi = 0, math.Exp2(bits)
-	default: // kindPtr
+	default: // skPtr
 		lo, hi = -0x1p63, 0x1p64
 	}
 	if x < lo || x >= hi {
-		if def.kind == kindPtr {
+		if def.kind == skPtr {
 			return 0, "int too large to convert"
 		}
 		return 0, def.rangeMessage()
@@ -268,8 +268,8 @@ func (def *structDef) intBits(x float64) (uint64, string) {
 	return uint64(x), ""
 }
 
-// putUint stores the low n bytes of v.
-func putUint(b []byte, v uint64, n int, little bool) {
+// structPutUint stores the low n bytes of v.
+func structPutUint(b []byte, v uint64, n int, little bool) {
 	if little {
 		for i := 0; i < n; i++ {
 			b[i] = byte(v)
@@ -283,8 +283,8 @@ func putUint(b []byte, v uint64, n int, little bool) {
 	}
 }
 
-// getUint reads an n-byte unsigned integer.
-func getUint(b []byte, n int, little bool) uint64 {
+// structGetUint reads an n-byte unsigned integer.
+func structGetUint(b string, n int, little bool) uint64 {
 	var v uint64
 	if little {
 		for i := n - 1; i >= 0; i-- {
@@ -298,8 +298,8 @@ func getUint(b []byte, n int, little bool) uint64 {
 	return v
 }
 
-// exactInt and exactUint report whether a double holds v exactly.
-func exactInt(v int64) bool {
+// structExactInt and structExactUint report whether a double holds v exactly.
+func structExactInt(v int64) bool {
 	if v >= -1<<53 && v <= 1<<53 {
 		return true
 	}
@@ -307,7 +307,7 @@ func exactInt(v int64) bool {
 	return f < 0x1p63 && int64(f) == v
 }
 
-func exactUint(v uint64) bool {
+func structExactUint(v uint64) bool {
 	if v <= 1<<53 {
 		return true
 	}
@@ -315,13 +315,13 @@ func exactUint(v uint64) bool {
 	return f < 0x1p64 && uint64(f) == v
 }
 
-func inexactMessage(what string, v any) string {
+func structInexact(what string, v any) string {
 	return fmt.Sprintf("%s %d cannot be represented exactly as a Lua number", what, v)
 }
 
-// packHalf is CPython's PyFloat_Pack2: IEEE half precision, rounding half
+// structPackHalf is CPython's PyFloat_Pack2: IEEE half precision, rounding half
 // to even; ok is false when x is too large.
-func packHalf(x float64) (h uint16, ok bool) {
+func structPackHalf(x float64) (h uint16, ok bool) {
 	var sign, bits uint16
 	var e int
 	switch {
@@ -372,9 +372,9 @@ func packHalf(x float64) (h uint16, ok bool) {
 	return bits | uint16(e)<<10 | sign<<15, true
 }
 
-// unpackHalf is CPython's PyFloat_Unpack2 (a NaN comes out as the quiet
+// structUnpackHalf is CPython's PyFloat_Unpack2 (a NaN comes out as the quiet
 // NaN of its sign, as Py_NAN does).
-func unpackHalf(h uint16) float64 {
+func structUnpackHalf(h uint16) float64 {
 	neg := h>>15 != 0
 	e := int(h>>10) & 0x1f
 	f := h & 0x3ff
@@ -404,9 +404,9 @@ func unpackHalf(h uint16) float64 {
 	return x
 }
 
-// pyStrRepr quotes a valid format string as Python's repr does; a valid
+// structFormatRepr quotes a valid format string as Python's repr does; a valid
 // format holds only ASCII letters, digits, ?, byte order marks and spaces.
-func pyStrRepr(s string) string {
+func structFormatRepr(s string) string {
 	var b strings.Builder
 	b.WriteByte('\'')
 	for i := 0; i < len(s); i++ {

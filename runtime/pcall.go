@@ -73,8 +73,15 @@ func (rt *Runtime) protected(L *lua.LState, fn int, handler *lua.LFunction) int 
 		if handler == nil {
 			rt.release(c)
 		}
-		if e, ok := bindings.ErrorFromValue(v); ok && e.Kind == "SystemExit" {
-			L.Error(v, 0)
+		if e, ok := bindings.ErrorFromValue(v); ok {
+			if e.Where == "" {
+				// Raised by a function pcall called directly: the error
+				// happened at pcall's line.
+				v.(*lua.LTable).RawSetString("where", lua.LString(bindings.Position(L)))
+			}
+			if e.Kind == "SystemExit" {
+				L.Error(v, 0)
+			}
 		}
 		L.Push(lua.LFalse)
 		L.Push(v)

@@ -1,0 +1,182 @@
+package bindings_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/socklab/socklab/runtime"
+)
+
+// socketPrelude is the assert helper every script under testdata/socket
+// gets. It is loaded as a chunk of its own ("prelude") on the script's
+// first line, so the script's line numbers are its own.
+//
+//	eq(a, b [, msg])          a == b (Lua's ==, so addresses compare by value)
+//	ok(cond [, msg])          cond is truthy
+//	match(s, pattern [, msg]) string.find(s, pattern) (a Lua pattern)
+//	has(s, sub [, msg])       s contains sub (plain)
+//	raises(what, f, ...)      f(...) fails; what is the error's kind or a
+//	                          substring of tostring(err); returns the error
+//	here()                    "script:line" of the line that calls it
+//	spawn(f, ...)             runs f(...) in a threading.Thread; :join()
+//	                          waits (bounded), re-raises f's error, returns
+//	                          f's results
+//	skip(reason)              ends the script; the Go test skips it
+const socketPrelude = `
+local checks = 0
+local function fail(msg, level)
+	error(msg, level + 1)
+end
+local function show(v)
+	if type(v) == "string" then
+		if #v > 80 then return string.format("%q...(%d bytes)", v:sub(1, 80), #v) end
+		return string.format("%q", v)
+	end
+	return tostring(v)
+end
+function eq(a, b, msg)
+	checks = checks + 1
+	if a ~= b then
+		fail((msg and msg .. ": " or "") .. "expected " .. show(b) .. ", got " .. show(a), 2)
+	end
+end
+function ok(cond, msg)
+	checks = checks + 1
+	if not cond then fail(msg or "check failed", 2) end
+	return cond
+end
+function match(s, pattern, msg)
+	checks = checks + 1
+	if type(s) ~= "string" or not string.find(s, pattern) then
+		fail((msg and msg .. ": " or "") .. show(s) .. " does not match " .. show(pattern), 2)
+	end
+end
+function has(s, sub, msg)
+	checks = checks + 1
+	if type(s) ~= "string" or not string.find(s, sub, 1, true) then
+		fail((msg and msg .. ": " or "") .. show(s) .. " does not contain " .. show(sub), 2)
+	end
+end
+function raises(what, f, ...)
+	checks = checks + 1
+	local res = {pcall(f, ...)}
+	if res[1] then
+		fail("expected " .. what .. ", but the call returned " .. show(res[2]), 2)
+	end
+	local e = res[2]
+	local kind = type(e) == "table" and e.kind or nil
+	if kind ~= what and not string.find(tostring(e), what, 1, true) then
+		fail("expected " .. what .. ", got " .. show(tostring(e)), 2)
+	end
+	return e
+end
+function here()
+	local info = debug.getinfo(2, "Sl")
+	return info.source .. ":" .. info.currentline
+end
+function spawn(f, ...)
+	local args = {...}
+	local box = {}
+	local th = threading.Thread{target = function()
+		box.res = {pcall(f, unpack(args))}
+	end}
+	th:start()
+	return {join = function(self, timeout)
+		th:join(timeout or 20)
+		if not box.res then fail("thread did not finish", 2) end
+		if not box.res[1] then error(box.res[2], 0) end
+		return unpack(box.res, 2)
+	end}
+end
+function skip(reason)
+	print("SKIP: " .. reason)
+	error("SKIP: " .. reason, 0)
+end
+function __checks() return checks end
+`
+
+// luaQuote makes s a one-line Lua string literal.
+func luaQuote(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`)
+	return `"` + r.Replace(s) + `"`
+}
+
+var checksLine = regexp.MustCompile(`(?m)^CHECKS (\d+)$`)
+
+// TestSocketScripts runs every testdata/socket/*.lua script in a fresh
+// runtime. A script passes when it runs to its end; arg[1] is a temporary
+// directory of its own (for AF_UNIX paths).
+func TestSocketScripts(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "socket", "*.lua"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no scripts in testdata/socket")
+	}
+	var total atomic.Int64
+	t.Cleanup(func() {
+		if n := total.Load(); n > 0 {
+			t.Logf("%d checks in %d scripts", n, len(files))
+		}
+	})
+	for _, file := range files {
+		name := filepath.Base(file)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The prelude and the script share line 1, so that the
+			// script's line numbers (in errors and in here()) are its own.
+			code := "assert(loadstring(" + luaQuote(socketPrelude) + `, "prelude"))() ` +
+				string(src) + "\nprint(\"CHECKS \" .. __checks())\n"
+			var stdout, stderr bytes.Buffer
+			rt := runtime.New(runtime.Options{
+				Stdin:  strings.NewReader(""),
+				Stdout: &stdout,
+				Stderr: &stderr,
+				Args:   []string{t.TempDir()},
+			})
+			defer rt.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			start := time.Now()
+			err = rt.RunString(ctx, name, code)
+			var serr *runtime.ScriptError
+			if errors.As(err, &serr) && strings.HasPrefix(serr.Message, "SKIP: ") {
+				t.Skip(strings.TrimPrefix(serr.Message, "SKIP: "))
+			}
+			if err != nil {
+				msg := err.Error()
+				if serr != nil {
+					msg = serr.Traceback()
+				}
+				t.Fatalf("%s failed after %v:\n%s\n--- stdout:\n%s\n--- stderr:\n%s",
+					name, time.Since(start).Round(time.Millisecond), msg, stdout.String(), stderr.String())
+			}
+			if stderr.Len() > 0 {
+				// An uncaught error in a thread does not fail the script,
+				// but it is a failure here.
+				t.Fatalf("%s wrote to stderr:\n%s\n--- stdout:\n%s", name, stderr.String(), stdout.String())
+			}
+			m := checksLine.FindStringSubmatch(stdout.String())
+			if m == nil {
+				t.Fatalf("%s did not report its checks:\n%s", name, stdout.String())
+			}
+			n, _ := strconv.Atoi(m[1])
+			t.Logf("%d checks", n)
+			total.Add(int64(n))
+		})
+	}
+}

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets a test start this binary as socklab itself: with
+// SOCKLAB_AS_MAIN=1 the test binary runs main().
+func TestMain(m *testing.M) {
+	if os.Getenv("SOCKLAB_AS_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// socklab runs the CLI in-process.
+func socklab(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	code = run(ctx, args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func writeScript(t *testing.T, src string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "script.lua")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestExitStatuses(t *testing.T) {
+	t.Parallel()
+	refused := writeScript(t, "local sk = socket.socket()\nsk:connect({'127.0.0.1', 1})\n")
+	cases := []struct {
+		name       string
+		args       []string
+		code       int
+		wantStdout string
+		wantStderr []string
+	}{
+		{"ok", []string{"-e", "print('hi')"}, 0, "hi\n", nil},
+		{"refused", []string{"run", refused}, 1, "", []string{
+			"ConnectionRefusedError: [Errno 111] Connection refused", refused + ":2"}},
+		{"bare file", []string{refused}, 1, "", []string{"ConnectionRefusedError"}},
+		{"os.exit", []string{"-e", "os.exit(7)"}, 7, "", nil},
+		{"lua error", []string{"-e", "error('boom')"}, 1, "", []string{"boom"}},
+		{"syntax error", []string{"-e", "x = = 1"}, 1, "", []string{"(command line)"}},
+		{"timeout", []string{"--timeout", "100ms", "-e", "time.sleep(10)"}, 124, "", []string{"timed out after 100ms"}},
+		{"timeout after command", []string{"run", "--timeout", "100ms", "-e", "while true do end"}, 124, "", nil},
+		{"unknown command", []string{"frobnicate"}, 2, "", []string{"unknown command"}},
+		{"bad flag", []string{"--nope"}, 2, "", nil},
+		{"help", []string{"--help"}, 0, "", []string{"usage: socklab", "demo"}},
+		{"run help", []string{"run", "--help"}, 0, "", []string{"usage: socklab run"}},
+		{"missing file", []string{"run", "nope.lua"}, 1, "", []string{"nope.lua"}},
+		{"args", []string{"-e", "print(arg[1], #arg)", "a", "b"}, 0, "a\t2\n", nil},
+		{"stdin script", []string{"run", "-", "x"}, 0, "from stdin\tx\n", nil},
+		{"policy", []string{"--allow", "10.0.0.0/8", "-e", "socket.socket():connect({'127.0.0.1', 1})"}, 1, "", []string{"PermissionError"}},
+		{"bad policy", []string{"--allow", "nonsense", "-e", "print(1)"}, 2, "", []string{"--allow"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			stdin := ""
+			if c.name == "stdin script" {
+				stdin = "print('from stdin', arg[1])"
+			}
+			code, out, errOut := socklab(t, stdin, c.args...)
+			if code != c.code {
+				t.Errorf("exit status %d, want %d\nstdout: %s\nstderr: %s", code, c.code, out, errOut)
+			}
+			if c.wantStdout != "" && out != c.wantStdout {
+				t.Errorf("stdout %q, want %q", out, c.wantStdout)
+			}
+			for _, w := range c.wantStderr {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+			if strings.Contains(errOut, "goroutine ") || strings.Contains(errOut, "panic:") {
+				t.Errorf("a Go panic reached the user:\n%s", errOut)
+			}
+		})
+	}
+}
+
+func TestDemoTCPBasicLabelsBothSides(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := socklab(t, "", "demo", "--port", "0", "tcp_basic")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "[server] hello!\n") || !strings.Contains(out, "[client] hi\n") {
+		t.Errorf("demo output:\n%s", out)
+	}
+}
+
+func TestListShowEject(t *testing.T) {
+	t.Parallel()
+	code, out, _ := socklab(t, "", "list")
+	if code != 0 {
+		t.Fatalf("list: exit %d", code)
+	}
+	for _, name := range []string{"tcp_basic", "udp_basic", "sticky", "sticky_fix_struct"} {
+		if !strings.Contains(out, name) {
+			t.Errorf("list lacks %s:\n%s", name, out)
+		}
+	}
+	if !strings.Contains(out, "seed:") || !strings.Contains(out, "concept:") {
+		t.Errorf("list lacks concept/seed:\n%s", out)
+	}
+	code, out, _ = socklab(t, "", "show", "tcp_basic/server")
+	if code != 0 || !strings.Contains(out, "sk:accept()") {
+		t.Errorf("show tcp_basic/server: exit %d\n%s", code, out)
+	}
+	code, out, _ = socklab(t, "", "show", "tcp_basic")
+	if code != 0 || !strings.Contains(out, "==> tcp_basic/client.lua <==") {
+		t.Errorf("show tcp_basic: exit %d\n%s", code, out)
+	}
+	dir := filepath.Join(t.TempDir(), "mine")
+	if code, _, errOut := socklab(t, "", "eject", "tcp_basic", dir); code != 0 {
+		t.Fatalf("eject: exit %d: %s", code, errOut)
+	}
+	for _, f := range []string{"server.lua", "client.lua", "exercise.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("eject did not write %s: %v", f, err)
+		}
+	}
+	if code, _, errOut := socklab(t, "", "eject", "tcp_basic", dir); code == 0 || !strings.Contains(errOut, "exists") {
+		t.Errorf("eject over existing files: exit %d, %s", code, errOut)
+	}
+}
+
+// SIGINT ends a script blocked in accept with exit status 130.
+func TestSIGINTExits130(t *testing.T) {
+	t.Parallel()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe, "-e", `
+		local sk = socket.socket()
+		sk:bind{"127.0.0.1", 0}
+		sk:listen()
+		print("listening")
+		sk:accept()`)
+	cmd.Env = append(os.Environ(), "SOCKLAB_AS_MAIN=1")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "listening\n" {
+		t.Fatalf("first line %q, %v", line, err)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	err = cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit status %d (%v), want 130; stderr:\n%s", code, err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "KeyboardInterrupt") {
+		t.Errorf("stderr lacks KeyboardInterrupt:\n%s", stderr.String())
+	}
+}
