@@ -24,8 +24,7 @@ offset, 16 bytes in hex (two groups of 8) and the same bytes as ASCII, with
 "." for the unprintable ones; the last line is the length in hex. Every line
 is shown (no "*" for repeated lines). Returns nothing.
 Python: no builtin; like print(data.hex(" ")) but with offsets and ASCII`},
-		// input: added here by the engineer who owns input.go
-		// (input([prompt]) -> string, raising EOFError at end of input).
+		inputFunc,
 	},
 	Init: func(L *lua.LState, _ *lua.LTable) {
 		str, ok := L.GetGlobal("string").(*lua.LTable)

@@ -34,7 +34,8 @@ import (
 const socketPrelude = `
 local checks = 0
 local function fail(msg, level)
-	error(msg, level + 1)
+	local info = debug.getinfo(level + 1, "Sl")
+	error(info.source .. ":" .. info.currentline .. ": " .. msg, 0)
 end
 local function show(v)
 	if type(v) == "string" then

@@ -27,13 +27,14 @@ struct module on x86-64 Linux.
 
 A format is an optional byte order, then items, each an optional repeat
 count and a code; whitespace between items is ignored.
-  @  native order, sizes and alignment (the default)   =  native order, standard sizes
-  <  little-endian   >  big-endian   !  network order (big-endian)
-  x pad byte        c 1-byte string    b B  8-bit int     ? boolean
-  h H 16-bit int    i I 32-bit int     l L  long (8 bytes native, 4 standard)
-  q Q 64-bit int    n N ssize_t/size_t and P pointer (native mode only)
-  e f d half, single and double float
-  s string (the count is its length)   p Pascal string (a length byte first)
+  @ native order, sizes and alignment (the default)
+  = native order, standard sizes   < little-endian   > and ! big-endian
+  x pad byte      c 1-byte string   b B 8-bit int    ? boolean
+  h H 16-bit int  i I 32-bit int    q Q 64-bit int
+  l L long (8 bytes native, 4 standard)
+  n N ssize_t and size_t, P pointer (native mode only)
+  e f d half, single and double precision float
+  s string (the count is its length)  p Pascal string (length byte first)
 
 Lua numbers are doubles: integer codes take integral numbers in range, and
 unpacking a 64-bit value that a double cannot hold exactly raises

@@ -1,0 +1,12 @@
+# udp数据传输简单通信 服务端 (seed 001_46cb482bf32f61e3.txt)
+import socket
+import sys
+port = int(sys.argv[1]) if len(sys.argv) > 1 else 9000
+sk = socket.socket(type=socket.SOCK_DGRAM)
+sk.bind(("127.0.0.1", port))
+msg, cli_addr = sk.recvfrom(1024)
+print(msg.decode())
+print(cli_addr)
+msg = "下了一天的雨"
+sk.sendto(msg.encode(), cli_addr)
+sk.close()
