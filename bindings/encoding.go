@@ -502,7 +502,7 @@ func checkSelfString(L *lua.LState, fname string) string {
 	case lua.LNumber:
 		return v.String()
 	}
-	L.RaiseError("bad self to '%s' (string expected, got %s)", fname, typeName(L.Get(1)))
+	L.RaiseError("bad self to '%s' (string expected, got %s)", fname, typeNameAt(L, 1))
 	return ""
 }
 
@@ -517,6 +517,6 @@ func optStringArg(L *lua.LState, n int, fname, def string) string {
 	case *lua.LNilType:
 		return def
 	}
-	argError(L, n-1, fname, "string expected, got "+typeName(L.Get(n)))
+	argError(L, n-1, fname, "string expected, got "+typeNameAt(L, n))
 	return ""
 }

@@ -78,7 +78,7 @@ func luaHexdump(L *lua.LState) int {
 	case lua.LNumber:
 		b = v.String()
 	default:
-		argError(L, 1, "hexdump", "string expected, got "+typeName(L.Get(1)))
+		argError(L, 1, "hexdump", "string expected, got "+typeNameAt(L, 1))
 	}
 	io.WriteString(hostOf(L).Stdout(), Hexdump([]byte(b)))
 	return 0

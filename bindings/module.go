@@ -133,8 +133,9 @@ func hostOf(L *lua.LState) Host {
 	return ud.Value.(Host)
 }
 
-// argError raises Lua's "bad argument #n to 'name' (msg)". For methods,
-// pass the stack index: the receiver is not counted, as in Lua 5.1.
+// argError raises Lua's "bad argument #n to 'name' (msg)" at the calling
+// line. For methods n does not count the receiver, as Lua 5.1 reports
+// them: the stack index minus one.
 func argError(L *lua.LState, n int, name, msg string) {
 	text := fmt.Sprintf("bad argument #%d to '%s' (%s)", n, name, msg)
 	if where := Position(L); where != "" {
@@ -143,10 +144,5 @@ func argError(L *lua.LState, n int, name, msg string) {
 	L.Error(lua.LString(text), 0)
 }
 
-// typeName is the Lua type name used in "X expected, got Y" messages.
-func typeName(v lua.LValue) string {
-	if v == lua.LNil {
-		return "no value"
-	}
-	return v.Type().String()
-}
+// typeName is the Lua type name of a value, as messages print it.
+func typeName(v lua.LValue) string { return v.Type().String() }

@@ -129,6 +129,11 @@ func (s *sock) ioUntil(L *lua.LState, write bool, deadline time.Time, op func(fd
 		ctx = context.Background()
 	}
 	hostOf(L).Unlocked(func() { err = wait(ctx, f, rc, write, deadline, op) })
+	if err != nil && ctx.Err() == nil && s.closed() {
+		// Closed by another thread while waiting: the poller says "use of
+		// closed file" (internal/poll.ErrFileClosing, not os.ErrClosed).
+		return unix.EBADF
+	}
 	return err
 }
 

@@ -101,13 +101,6 @@ func structError(L *lua.LState, msg string) {
 	Raisef(L, "struct.error", "%s", msg)
 }
 
-// structArgType names the type of argument n for "X expected, got Y".
-func structArgType(L *lua.LState, n int) string {
-	if n > L.GetTop() {
-		return "no value"
-	}
-	return L.Get(n).Type().String()
-}
 
 // structStringArg returns argument n, which must be a string (numbers are
 // not coerced: Python would not take them). shown is its number in the
@@ -115,7 +108,7 @@ func structArgType(L *lua.LState, n int) string {
 func structStringArg(L *lua.LState, n, shown int, fname string) string {
 	s, ok := L.Get(n).(lua.LString)
 	if !ok {
-		argError(L, shown, fname, "string expected, got "+structArgType(L, n))
+		argError(L, shown, fname, "string expected, got "+typeNameAt(L, n))
 	}
 	return string(s)
 }
@@ -141,7 +134,7 @@ func structOffsetArg(L *lua.LState, n, shown int, fname string) int64 {
 		}
 		return int64(f)
 	}
-	argError(L, shown, fname, "number expected, got "+structArgType(L, n))
+	argError(L, shown, fname, "number expected, got "+typeNameAt(L, n))
 	return 0
 }
 
@@ -152,7 +145,7 @@ func checkStructSelf(L *lua.LState, fname string) *structFormat {
 			return sf
 		}
 	}
-	L.RaiseError("calling '%s' on bad self (%s expected, got %s)", fname, structType, structArgType(L, 1))
+	L.RaiseError("calling '%s' on bad self (%s expected, got %s)", fname, structType, typeNameAt(L, 1))
 	return nil
 }
 

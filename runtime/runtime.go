@@ -67,6 +67,7 @@ type Runtime struct {
 	resources map[*resource]struct{}
 	threads   map[*thread]struct{}
 	runCtx    context.Context
+	cancelRun context.CancelFunc
 	wg        sync.WaitGroup // every goroutine the runtime started
 	closed    bool
 }
@@ -129,7 +130,7 @@ func (rt *Runtime) RunString(ctx context.Context, name, src string) error {
 	main := &thread{name: "MainThread", ident: nextIdent(), done: make(chan struct{})}
 	runCtx = context.WithValue(runCtx, threadKey{}, main)
 	rt.mu.Lock()
-	rt.runCtx = runCtx
+	rt.runCtx, rt.cancelRun = runCtx, cancel
 	rt.mu.Unlock()
 
 	rt.gil.acquire()
@@ -154,6 +155,9 @@ func (rt *Runtime) RunString(ctx context.Context, name, src string) error {
 	cancel() // stops the daemon threads
 	rt.wg.Wait()
 	rt.closeResources()
+	rt.mu.Lock()
+	clear(rt.threads)
+	rt.mu.Unlock()
 	if serr == nil && ctx.Err() != nil {
 		serr = &ScriptError{Kind: "KeyboardInterrupt"}
 	}
@@ -172,6 +176,9 @@ func (rt *Runtime) Close() error {
 		return nil
 	}
 	rt.closed = true
+	if rt.cancelRun != nil {
+		rt.cancelRun() // a run in progress ends as if interrupted
+	}
 	rt.mu.Unlock()
 	rt.closeResources()
 	rt.wg.Wait()

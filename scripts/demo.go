@@ -57,6 +57,9 @@ func Demo(ctx context.Context, name string, o DemoOptions) error {
 		stdout := newPrefixWriter(out, "["+role+"] ")
 		stderr := newPrefixWriter(errw, "["+role+"] ")
 		opts.Stdout, opts.Stderr = stdout, stderr
+		if opts.Trace != nil {
+			opts.Trace = newPrefixWriter(&syncWriter{w: opts.Trace}, "["+role+"] ")
+		}
 		opts.Stdin = o.Stdin
 		if opts.Stdin == nil {
 			opts.Stdin = &scriptedInput{lines: ex.Input[role], echo: stdout}
