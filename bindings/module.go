@@ -77,7 +77,7 @@ func Open(L *lua.LState, h Host) {
 		}
 		if m.Name == "_G" {
 			for _, f := range m.Funcs {
-				L.SetGlobal(f.Name, L.NewFunction(f.Fn))
+				L.SetGlobal(f.Name, L.NewFunction(Protect(f.Name, f.Fn)))
 			}
 			if m.Init != nil {
 				m.Init(L, L.G.Global)
@@ -86,7 +86,7 @@ func Open(L *lua.LState, h Host) {
 		}
 		mod := L.NewTable()
 		for _, f := range m.Funcs {
-			mod.RawSetString(f.Name, L.NewFunction(f.Fn))
+			mod.RawSetString(f.Name, L.NewFunction(Protect(f.Name, f.Fn)))
 		}
 		if m.Init != nil {
 			m.Init(L, mod)
@@ -103,24 +103,41 @@ func registerType(L *lua.LState, t *Type) {
 	mt := L.NewTypeMetatable(t.Name)
 	methods := L.NewTable()
 	for _, f := range t.Methods {
-		methods.RawSetString(f.Name, L.NewFunction(f.Fn))
+		methods.RawSetString(f.Name, L.NewFunction(Protect(f.Name, f.Fn)))
 	}
 	for name, fn := range t.Meta {
 		if name != "__index" {
-			mt.RawSetString(name, L.NewFunction(fn))
+			mt.RawSetString(name, L.NewFunction(Protect(name, fn)))
 		}
 	}
 	if fields, ok := t.Meta["__index"]; ok {
 		// Methods first, then the type's own field lookup.
-		mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		mt.RawSetString("__index", L.NewFunction(Protect("__index", func(L *lua.LState) int {
 			if m := methods.RawGet(L.Get(2)); m != lua.LNil {
 				L.Push(m)
 				return 1
 			}
 			return fields(L)
-		}))
+		})))
 	} else {
 		mt.RawSetString("__index", methods)
+	}
+}
+
+// Protect makes a Go panic in fn a Lua error (SystemError) instead of a
+// crash; Lua's own errors, which gopher-lua raises as panics of
+// *lua.ApiError, pass through.
+func Protect(name string, fn lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(*lua.ApiError); ok {
+					panic(r)
+				}
+				Raise(L, &PyError{Kind: "SystemError", Message: fmt.Sprintf("internal error in %s: %v", name, r)})
+			}
+		}()
+		return fn(L)
 	}
 }
 
