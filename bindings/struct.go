@@ -101,7 +101,6 @@ func structError(L *lua.LState, msg string) {
 	Raisef(L, "struct.error", "%s", msg)
 }
 
-
 // structStringArg returns argument n, which must be a string (numbers are
 // not coerced: Python would not take them). shown is its number in the
 // message.
