@@ -62,6 +62,7 @@ func (h *fakeHost) Tracef(string, ...any)    {}
 func (h *fakeHost) Tracing() bool            { return false }
 func (h *fakeHost) Listening(string, string) {}
 func (h *fakeHost) ActiveThreads() int       { return 1 }
+func (h *fakeHost) StdinFD() int             { return -1 }
 
 func (h *fakeHost) ReadLine(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {

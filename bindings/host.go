@@ -23,6 +23,9 @@ type Host interface {
 	// end of input. It releases the lock itself while it waits and returns
 	// ctx's error when ctx ends first.
 	ReadLine(ctx context.Context) (string, error)
+	// StdinFD is the descriptor of standard input when it is an OS file
+	// that poll(2) can wait on, or -1.
+	StdinFD() int
 	// Track registers a resource that the runtime closes when it ends. It
 	// fails when the open-socket limit is reached. The returned func
 	// unregisters it (call it from Close).

@@ -3,6 +3,7 @@ package runtime
 import (
 	"bufio"
 	"context"
+	"os"
 	"strings"
 	"sync"
 )
@@ -54,4 +55,13 @@ func (rt *Runtime) ReadLine(ctx context.Context) (string, error) {
 		}
 	})
 	return res.line, res.err
+}
+
+// StdinFD is stdin's descriptor when Options.Stdin is an *os.File, for
+// select; -1 otherwise.
+func (rt *Runtime) StdinFD() int {
+	if f, ok := rt.opts.Stdin.(*os.File); ok {
+		return int(f.Fd())
+	}
+	return -1
 }
