@@ -25,16 +25,40 @@ type Exercise struct {
 	Summary string `json:"summary"`
 	Concept string `json:"concept"`
 	Seed    string `json:"seed"`
-	// Port is the seed's port, the scripts' default.
-	Port int `json:"port"`
-	// Roles are the scripts demo starts, the first being the one that
-	// listens: "server", "client".
-	Roles []string `json:"roles"`
-	// Input holds the lines each role reads with input() in a demo.
-	Input map[string][]string `json:"input"`
-	// Expect holds, per role, lines its output must contain in order; the
+	// Port is the seed's port, the scripts' default; Port2 a second one
+	// for exercises with two listening peers.
+	Port  int `json:"port"`
+	Port2 int `json:"port2,omitempty"`
+	// Roles are the scripts a demo runs. The first one listens; the others
+	// start once it does.
+	Roles []Role `json:"roles"`
+}
+
+// Role is one running script of an exercise.
+type Role struct {
+	Name   string `json:"name"`   // the output label: [server]
+	Script string `json:"script"` // NAME/SCRIPT.lua; default: Name
+	// Args default to {"{port}"}; "{port}" and "{port2}" are replaced by
+	// the ports in use.
+	Args []string `json:"args,omitempty"`
+	// Input holds the lines the role reads with input() in a demo. A line
+	// "@wait TEXT" is not read: it holds the next line back until the
+	// role's output contains TEXT.
+	Input []string `json:"input,omitempty"`
+	// Expect holds lines the role's output must contain, in order; the
 	// exercise tests check them.
-	Expect map[string][]string `json:"expect"`
+	Expect []string `json:"expect"`
+	// Forever marks a server that loops until interrupted, as the seed's
+	// does: the demo stops it with Ctrl-C once the other roles are done.
+	Forever bool `json:"forever,omitempty"`
+}
+
+// ScriptName is the bundled script the role runs: "tcp_basic/server".
+func (ex Exercise) ScriptName(r Role) string {
+	if r.Script != "" {
+		return ex.Name + "/" + r.Script
+	}
+	return ex.Name + "/" + r.Name
 }
 
 // List returns every bundled exercise, sorted by name.
@@ -69,6 +93,9 @@ func Lookup(name string) (Exercise, error) {
 		return ex, fmt.Errorf("exercise %s: %w", name, err)
 	}
 	ex.Name = name
+	if len(ex.Roles) == 0 {
+		return ex, fmt.Errorf("exercise %s: no roles", name)
+	}
 	return ex, nil
 }
 

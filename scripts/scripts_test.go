@@ -5,12 +5,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,20 +58,24 @@ func roleOutput(out, role string) string {
 
 func TestExerciseMetadata(t *testing.T) {
 	for _, ex := range exercises(t) {
-		if ex.Summary == "" || ex.Concept == "" || ex.Seed == "" || ex.Port == 0 || len(ex.Roles) == 0 {
+		if ex.Summary == "" || ex.Concept == "" || ex.Seed == "" || ex.Port == 0 {
 			t.Errorf("%s: incomplete exercise.json: %+v", ex.Name, ex)
 		}
 		for _, role := range ex.Roles {
-			_, src, err := Source(ex.Name + "/" + role)
+			script := ex.ScriptName(role)
+			_, src, err := Source(script)
 			if err != nil {
 				t.Errorf("%s: %v", ex.Name, err)
 				continue
 			}
 			if !strings.Contains(src, "Seed:") {
-				t.Errorf("%s/%s: the header comment does not name its seed", ex.Name, role)
+				t.Errorf("%s: the header comment does not name its seed", script)
 			}
-			if !strings.Contains(src, "tonumber(arg[1]) or "+strconv.Itoa(ex.Port)) {
-				t.Errorf("%s/%s: does not take the port as its first argument with the seed's default %d", ex.Name, role, ex.Port)
+			if !strings.Contains(src, "tonumber(arg[1]) or ") {
+				t.Errorf("%s: does not take the port as its first argument", script)
+			}
+			if len(role.Expect) == 0 && strings.Contains(src, "print(") {
+				t.Errorf("%s: role %s prints but expects nothing: its test would prove little", ex.Name, role.Name)
 			}
 		}
 	}
@@ -89,7 +95,7 @@ func TestExercisesDemo(t *testing.T) {
 				t.Fatalf("demo: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), errOut.String())
 			}
 			for _, role := range ex.Roles {
-				checkLines(t, role, roleOutput(out.String(), role), ex.Expect[role])
+				checkLines(t, role.Name, roleOutput(out.String(), role.Name), role.Expect)
 			}
 		})
 	}
@@ -107,7 +113,7 @@ func python(t *testing.T) string {
 }
 
 // freePort asks the kernel for a free port.
-func freePort(t *testing.T, network string) int {
+func freeTestPort(t *testing.T, network string) int {
 	t.Helper()
 	if network == "udp" {
 		c, err := net.ListenPacket("udp4", "127.0.0.1:0")
@@ -156,101 +162,149 @@ func waitBound(ctx context.Context, port int, udp bool) error {
 	}
 }
 
-// Each exercise talks on the wire with its Python original: one side at
+// Each exercise talks on the wire with its Python original: one role at
 // a time is swapped for the seed's Python script.
 func TestExercisesInteropWithPython(t *testing.T) {
 	py := python(t)
 	for _, ex := range exercises(t) {
-		dir := filepath.Join("testdata", "python", ex.Name)
-		if _, err := os.Stat(dir); err != nil {
-			continue
-		}
-		for _, pyRole := range ex.Roles {
-			t.Run(ex.Name+"/python_"+pyRole, func(t *testing.T) {
+		for i, role := range ex.Roles {
+			pyScript := filepath.Join("testdata", "python", ex.ScriptName(role)+".py")
+			if _, err := os.Stat(pyScript); err != nil {
+				continue
+			}
+			t.Run(ex.Name+"/python_"+role.Name, func(t *testing.T) {
 				t.Parallel()
-				interop(t, py, ex, pyRole)
+				interop(t, py, ex, i, pyScript)
 			})
 		}
 	}
 }
 
-func interop(t *testing.T, py string, ex Exercise, pyRole string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+// interop runs ex with role number pyRole played by the Python script.
+func interop(t *testing.T, py string, ex Exercise, pyRole int, pyScript string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	udp := strings.HasPrefix(ex.Name, "udp")
-	server := ex.Roles[0]
-	port := 0
-	if pyRole == server {
-		port = freePort(t, map[bool]string{true: "udp", false: "tcp"}[udp])
+	network := map[bool]string{true: "udp", false: "tcp"}[udp]
+	port, port2 := 0, 0
+	if pyRole == 0 {
+		port = freeTestPort(t, network)
+	}
+	if ex.Port2 != 0 {
+		port2 = freeTestPort(t, network)
 	}
 
-	var pyOut, pyErr bytes.Buffer
-	var pyCmd *exec.Cmd
-	startPython := func(port int) {
-		pyCmd = exec.CommandContext(ctx, py, filepath.Join("testdata", "python", ex.Name, pyRole+".py"), strconv.Itoa(port))
-		pyCmd.Env = append(os.Environ(), "PYTHONIOENCODING=utf-8")
-		pyCmd.Stdin = strings.NewReader(strings.Join(ex.Input[pyRole], "\n") + "\n")
-		pyCmd.Stdout, pyCmd.Stderr = &pyOut, &pyErr
-		if err := pyCmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+	type running struct {
+		role Role
+		out  *syncBuffer
+		done chan error
+		stop context.CancelFunc
 	}
-
-	luaRoles := []string{}
-	for _, r := range ex.Roles {
-		if r != pyRole {
-			luaRoles = append(luaRoles, r)
+	var runs []*running
+	start := func(i int, port int) *running {
+		role := ex.Roles[i]
+		r := &running{role: role, out: &syncBuffer{}, done: make(chan error, 1)}
+		rctx, stop := context.WithCancel(ctx)
+		r.stop = stop
+		args := expandArgs(role.Args, port, port2)
+		if i == pyRole {
+			cmd := exec.CommandContext(rctx, py, append([]string{pyScript}, args...)...)
+			cmd.Env = append(os.Environ(), "PYTHONIOENCODING=utf-8")
+			cmd.Stdin = &scriptedInput{ctx: rctx, lines: role.Input, out: newPrefixWriter(io.Discard, "")}
+			cmd.Stdout, cmd.Stderr = r.out, r.out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			go func() { r.done <- cmd.Wait() }()
+			return r
 		}
-	}
-	if pyRole == server {
-		startPython(port)
-		if err := waitBound(ctx, port, udp); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, role := range luaRoles {
-		var out bytes.Buffer
-		listening := make(chan string, 1)
-		_, src, err := Source(ex.Name + "/" + role)
+		_, src, err := Source(ex.ScriptName(role))
 		if err != nil {
 			t.Fatal(err)
 		}
-		opts := runtime.Options{
-			Stdout: &out, Stderr: &out,
-			Stdin: &scriptedInput{lines: ex.Input[role], echo: &out},
-			Args:  []string{strconv.Itoa(port)},
+		pw := newPrefixWriter(r.out, "")
+		listening := make(chan string, 1)
+		rt := runtime.New(runtime.Options{
+			Stdout: pw, Stderr: pw, Args: args,
+			Stdin: &scriptedInput{ctx: rctx, lines: role.Input, out: pw},
 			OnListen: func(_, addr string) {
 				select {
 				case listening <- addr:
 				default:
 				}
 			},
-		}
-		rt := runtime.New(opts)
-		done := make(chan error, 1)
-		go func() { done <- rt.RunString(ctx, ex.Name+"/"+role+".lua", src) }()
-		if role == server {
+		})
+		go func() {
+			err := rt.RunString(rctx, ex.ScriptName(role)+".lua", src)
+			pw.Flush()
+			rt.Close()
+			r.done <- err
+		}()
+		if i == 0 {
 			select {
 			case addr := <-listening:
 				_, p, _ := net.SplitHostPort(addr)
-				n, _ := strconv.Atoi(p)
-				startPython(n)
-			case err := <-done:
-				t.Fatalf("lua %s ended before listening: %v\n%s", role, err, out.String())
+				r.role.Args = []string{p} // remembered below
+			case err := <-r.done:
+				t.Fatalf("lua %s ended before listening: %v\n%s", role.Name, err, r.out.String())
 			}
 		}
-		err = <-done
-		rt.Close()
-		if err != nil {
-			t.Fatalf("lua %s: %v\n%s", role, err, out.String())
+		return r
+	}
+
+	first := start(0, port)
+	runs = append(runs, first)
+	if pyRole == 0 {
+		if err := waitBound(ctx, port, udp); err != nil {
+			t.Fatal(err)
 		}
-		checkLines(t, "lua "+role, out.String(), ex.Expect[role])
+	} else {
+		port, _ = strconv.Atoi(first.role.Args[0])
 	}
-	if err := pyCmd.Wait(); err != nil {
-		t.Fatalf("python %s: %v\n%s%s", pyRole, err, pyOut.String(), pyErr.String())
+	for i := 1; i < len(ex.Roles); i++ {
+		runs = append(runs, start(i, port))
 	}
-	if len(ex.Input[pyRole]) == 0 {
+	for _, r := range runs {
+		if r.role.Forever {
+			continue
+		}
+		if err := <-r.done; err != nil {
+			t.Fatalf("%s: %v\n%s", r.role.Name, err, r.out.String())
+		}
+	}
+	for _, r := range runs {
+		if r.role.Forever {
+			r.stop()
+			<-r.done // interrupted: its exit status says nothing
+		}
+	}
+	for i, r := range runs {
+		who := "lua " + r.role.Name
+		if i == pyRole {
+			if len(r.role.Input) > 0 {
+				continue // Python does not echo piped input: the lines differ
+			}
+			who = "python " + r.role.Name
+		}
 		// Python prints b'hi' where Lua prints hi: the text is the same.
-		checkLines(t, "python "+pyRole, pyOut.String(), ex.Expect[pyRole])
+		checkLines(t, who, r.out.String(), ex.Roles[i].Expect)
 	}
+}
+
+// syncBuffer is a bytes.Buffer that a script and the test share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -87,15 +87,21 @@ func cmdShow(e *env) int {
 		fmt.Fprintf(e.stderr, "socklab: %v\n", err)
 		return exitError
 	}
-	for i, role := range ex.Roles {
-		file, src, err := scripts.Source(name + "/" + role)
+	shown := map[string]bool{}
+	for _, role := range ex.Roles {
+		script := ex.ScriptName(role)
+		if shown[script] {
+			continue
+		}
+		file, src, err := scripts.Source(script)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "socklab: %v\n", err)
 			return exitError
 		}
-		if i > 0 {
+		if len(shown) > 0 {
 			fmt.Fprintln(e.stdout)
 		}
+		shown[script] = true
 		fmt.Fprintf(e.stdout, "==> %s <==\n%s", file, src)
 	}
 	return exitOK
