@@ -29,6 +29,8 @@ type Exercise struct {
 	// for exercises with two listening peers.
 	Port  int `json:"port"`
 	Port2 int `json:"port2,omitempty"`
+	// Network is "udp" for datagram exercises, else TCP.
+	Network string `json:"network,omitempty"`
 	// Roles are the scripts a demo runs. The first one listens; the others
 	// start once it does.
 	Roles []Role `json:"roles"`

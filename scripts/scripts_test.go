@@ -184,7 +184,7 @@ func TestExercisesInteropWithPython(t *testing.T) {
 func interop(t *testing.T, py string, ex Exercise, pyRole int, pyScript string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	udp := strings.HasPrefix(ex.Name, "udp")
+	udp := ex.Network == "udp"
 	network := map[bool]string{true: "udp", false: "tcp"}[udp]
 	port, port2 := 0, 0
 	if pyRole == 0 {
