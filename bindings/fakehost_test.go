@@ -64,7 +64,8 @@ func (h *fakeHost) Listening(string, string) {}
 func (h *fakeHost) ActiveThreads() int       { return 1 }
 func (h *fakeHost) StdinFD() int             { return -1 }
 
-func (h *fakeHost) ReadLine(ctx context.Context) (string, error) {
+func (h *fakeHost) ReadLine(ctx context.Context, prompt string) (string, error) {
+	io.WriteString(h.Stdout(), prompt)
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}

@@ -19,10 +19,10 @@ type Host interface {
 	// Stdout and Stderr are the host's output streams; writes are whole.
 	Stdout() io.Writer
 	Stderr() io.Writer
-	// ReadLine reads one line of input without its end of line; io.EOF at
-	// end of input. It releases the lock itself while it waits and returns
-	// ctx's error when ctx ends first.
-	ReadLine(ctx context.Context) (string, error)
+	// ReadLine shows prompt and reads one line of input without its end
+	// of line; io.EOF at end of input. It releases the lock itself while
+	// it waits and returns ctx's error when ctx ends first.
+	ReadLine(ctx context.Context, prompt string) (string, error)
 	// StdinFD is the descriptor of standard input when it is an OS file
 	// that poll(2) can wait on, or -1.
 	StdinFD() int

@@ -13,15 +13,15 @@ ending; raises EOFError at end of input. Other threads run while it waits.
 Python: input([prompt])`, luaInput}
 
 func luaInput(L *lua.LState) int {
-	h := hostOf(L)
+	prompt := ""
 	if L.GetTop() >= 1 {
-		io.WriteString(h.Stdout(), L.ToStringMeta(L.Get(1)).String())
+		prompt = L.ToStringMeta(L.Get(1)).String()
 	}
 	ctx := L.Context()
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	line, err := h.ReadLine(ctx)
+	line, err := hostOf(L).ReadLine(ctx, prompt)
 	if err == io.EOF {
 		Raisef(L, "EOFError", "EOF when reading a line")
 	} else if err != nil {

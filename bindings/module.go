@@ -70,14 +70,15 @@ func Open(L *lua.LState, h Host) {
 	ud := L.NewUserData()
 	ud.Value = h
 	L.SetField(L.Get(lua.RegistryIndex), hostKey, ud)
+	docs := openHelp(L)
 	openErrors(L)
 	for _, m := range Modules {
 		for _, t := range m.Types {
-			registerType(L, t)
+			registerType(L, t, docs)
 		}
 		if m.Name == "_G" {
 			for _, f := range m.Funcs {
-				L.SetGlobal(f.Name, L.NewFunction(Protect(f.Name, f.Fn)))
+				L.SetGlobal(f.Name, docs.function(L, f.Name, f))
 			}
 			if m.Init != nil {
 				m.Init(L, L.G.Global)
@@ -86,7 +87,7 @@ func Open(L *lua.LState, h Host) {
 		}
 		mod := L.NewTable()
 		for _, f := range m.Funcs {
-			mod.RawSetString(f.Name, L.NewFunction(Protect(f.Name, f.Fn)))
+			mod.RawSetString(f.Name, docs.function(L, m.Name+"."+f.Name, f))
 		}
 		if m.Init != nil {
 			m.Init(L, mod)
@@ -99,12 +100,14 @@ func Open(L *lua.LState, h Host) {
 	}
 }
 
-func registerType(L *lua.LState, t *Type) {
+func registerType(L *lua.LState, t *Type, docs *docIndex) {
 	mt := L.NewTypeMetatable(t.Name)
 	methods := L.NewTable()
 	for _, f := range t.Methods {
-		methods.RawSetString(f.Name, L.NewFunction(Protect(f.Name, f.Fn)))
+		methods.RawSetString(f.Name, docs.function(L, t.Name+"."+f.Name, f))
 	}
+	// For the REPL's completion after ":".
+	mt.RawSetString(MethodsField, methods)
 	for name, fn := range t.Meta {
 		if name != "__index" {
 			mt.RawSetString(name, L.NewFunction(Protect(name, fn)))

@@ -149,12 +149,13 @@ func exitCode(v lua.LValue) int {
 }
 
 // callTraced calls the function below nargs arguments on L's stack with
-// the traceback handler and returns the failure, if any.
-func (rt *Runtime) callTraced(L *lua.LState, nargs int) *ScriptError {
+// the traceback handler, keeping nret results, and returns the failure,
+// if any.
+func (rt *Runtime) callTraced(L *lua.LState, nargs, nret int) *ScriptError {
 	if rt.handler == nil {
 		rt.handler = L.NewFunction(rt.traceHandler)
 	}
-	err := L.PCall(nargs, 0, rt.handler)
+	err := L.PCall(nargs, nret, rt.handler)
 	if err == nil {
 		return nil
 	}

@@ -3,9 +3,13 @@ package runtime
 import (
 	"bufio"
 	"context"
+	"errors"
+	"io"
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/socklab/socklab/bindings"
 )
 
 // lineInput reads the script's stdin one line at a time, on demand: the
@@ -24,10 +28,9 @@ type lineResult struct {
 	err  error
 }
 
-// ReadLine reads one line without its line ending, releasing the
-// interpreter lock while it waits.
-func (rt *Runtime) ReadLine(ctx context.Context) (string, error) {
-	in := rt.input
+// read waits for the next line or for ctx to end. It does not touch the
+// interpreter lock.
+func (in *lineInput) read(ctx context.Context) (string, error) {
 	in.mu.Lock()
 	if in.pending == nil {
 		ch := make(chan lineResult, 1)
@@ -42,19 +45,43 @@ func (rt *Runtime) ReadLine(ctx context.Context) (string, error) {
 	}
 	ch := in.pending
 	in.mu.Unlock()
+	select {
+	case res := <-ch:
+		in.mu.Lock()
+		in.pending = nil
+		in.mu.Unlock()
+		return res.line, res.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
 
-	var res lineResult
-	rt.Unlocked(func() {
-		select {
-		case res = <-ch:
-			in.mu.Lock()
-			in.pending = nil
-			in.mu.Unlock()
-		case <-ctx.Done():
-			res.err = ctx.Err()
+// ReadLine is input(): it shows prompt and reads one line without its
+// line ending, releasing the interpreter lock while it waits. With
+// Options.Lines (the REPL's line editor) the editor shows the prompt.
+func (rt *Runtime) ReadLine(ctx context.Context, prompt string) (line string, err error) {
+	if rt.opts.Lines != nil {
+		rt.Unlocked(func() { line, err = rt.opts.Lines.ReadLine(prompt) })
+		if errors.Is(err, ErrInterrupted) {
+			err = context.Canceled // Ctrl-C at input(): KeyboardInterrupt
 		}
-	})
-	return res.line, res.err
+		return line, err
+	}
+	if prompt != "" {
+		io.WriteString(rt.stdout, prompt)
+	}
+	rt.Unlocked(func() { line, err = rt.input.read(ctx) })
+	return line, err
+}
+
+// StdinLines reads REPL chunks from Options.Stdin without prompts, for
+// when stdin is not a terminal; it shares the buffer input() reads from.
+func (rt *Runtime) StdinLines() LineReader { return stdinLines{rt.input} }
+
+type stdinLines struct{ in *lineInput }
+
+func (s stdinLines) ReadLine(string) (string, error) {
+	return s.in.read(context.Background())
 }
 
 // StdinFD is stdin's descriptor when Options.Stdin is an *os.File, for
@@ -65,3 +92,5 @@ func (rt *Runtime) StdinFD() int {
 	}
 	return -1
 }
+
+var _ bindings.Host = (*Runtime)(nil)

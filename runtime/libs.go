@@ -23,9 +23,11 @@ func (rt *Runtime) openLibs() {
 		io.RawSetString("write", L.NewFunction(rt.ioWrite))
 		io.RawSetString("read", L.NewFunction(rt.ioRead))
 	}
+	exit := L.NewFunction(osExit)
 	if os, ok := L.GetGlobal("os").(*lua.LTable); ok {
-		os.RawSetString("exit", L.NewFunction(osExit))
+		os.RawSetString("exit", exit)
 	}
+	L.SetGlobal("exit", exit) // Python's exit(), handy at the prompt
 }
 
 // print writes its arguments, tostring'ed and tab-separated, in one Write.
@@ -63,7 +65,7 @@ func (rt *Runtime) ioRead(L *lua.LState) int {
 	format := strings.TrimPrefix(L.OptString(1, "l"), "*")
 	switch format {
 	case "l", "L", "n":
-		line, err := rt.ReadLine(L.Context())
+		line, err := rt.ReadLine(L.Context(), "")
 		if err == io.EOF {
 			L.Push(lua.LNil)
 			return 1
@@ -85,7 +87,7 @@ func (rt *Runtime) ioRead(L *lua.LState) int {
 	case "a":
 		var b strings.Builder
 		for {
-			line, err := rt.ReadLine(L.Context())
+			line, err := rt.ReadLine(L.Context(), "")
 			if err != nil {
 				if err != io.EOF {
 					bindings.RaiseErr(L, err)

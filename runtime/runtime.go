@@ -20,7 +20,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/socklab/socklab/bindings"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -41,6 +40,10 @@ type Options struct {
 	// 0 means no limit.
 	MaxSockets int
 	MaxThreads int
+	// Lines, when set, is where input() reads, showing its prompt: the
+	// REPL's line editor. Otherwise input() writes the prompt to Stdout
+	// and reads Stdin.
+	Lines LineReader
 	// OnListen is called when a socket becomes ready for peers: a stream
 	// socket listens, or a datagram socket is bound. It runs on the
 	// script's goroutine and must not block.
@@ -68,7 +71,8 @@ type Runtime struct {
 	threads   map[*thread]struct{}
 	runCtx    context.Context
 	cancelRun context.CancelFunc
-	wg        sync.WaitGroup // every goroutine the runtime started
+	interrupt context.CancelFunc // the REPL chunk that runs
+	wg        sync.WaitGroup     // every goroutine the runtime started
 	closed    bool
 }
 
@@ -143,7 +147,7 @@ func (rt *Runtime) RunString(ctx context.Context, name, src string) error {
 		serr = err
 	} else {
 		rt.L.Push(fn)
-		serr = rt.callTraced(rt.L, 0)
+		serr = rt.callTraced(rt.L, 0, 0)
 	}
 	close(main.done)
 	rt.gil.release()
@@ -273,5 +277,3 @@ func (rt *Runtime) Listening(network, addr string) {
 		rt.opts.OnListen(network, addr)
 	}
 }
-
-var _ bindings.Host = (*Runtime)(nil)

@@ -86,7 +86,7 @@ func (rt *Runtime) StartThread(L *lua.LState, spec bindings.ThreadSpec) (binding
 		for _, a := range spec.Args {
 			th.Push(a)
 		}
-		if err := rt.callTraced(th, len(spec.Args)); err != nil && err.Kind != "SystemExit" {
+		if err := rt.callTraced(th, len(spec.Args), 0); err != nil && err.Kind != "SystemExit" {
 			if err.Kind == "KeyboardInterrupt" && ctx.Err() != nil {
 				return // stopped at the end of the program, as daemons are
 			}

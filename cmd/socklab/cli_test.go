@@ -181,3 +181,27 @@ func TestSIGINTExits130(t *testing.T) {
 		t.Errorf("stderr lacks KeyboardInterrupt:\n%s", stderr.String())
 	}
 }
+
+// With stdin not a terminal the REPL reads statements plainly.
+func TestReplPiped(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		stdin, want string
+		code        int
+	}{
+		{"x = 1\nprint(x)\n", "1\n", 0},
+		{"function f(a)\n  return a * 2\nend\nf(21)\n", "42\n", 0},
+		{"struct.pack('>I', 18)\n", "b'\\x00\\x00\\x00\\x12'\n", 0},
+		{"1, 'two', {3}\n", "1\t'two'\t{3}\n", 0},
+		{"error('boom')\nprint('still here')\n", "still here\n", 0},
+		{"exit(3)\nprint('not reached')\n", "", 3},
+	}
+	for _, c := range cases {
+		for _, args := range [][]string{{"repl"}, {}} {
+			code, out, errOut := socklab(t, c.stdin, args...)
+			if code != c.code || out != c.want {
+				t.Errorf("%q | socklab %v: exit %d, printed %q, want %d, %q\nstderr: %s", c.stdin, args, code, out, c.code, c.want, errOut)
+			}
+		}
+	}
+}

@@ -55,11 +55,6 @@ func cmdRun(e *env) int {
 	return e.status(ctx, rt.RunString(ctx, name, src), true)
 }
 
-func cmdRepl(e *env) int {
-	fmt.Fprintln(e.stderr, "socklab: the REPL is not built yet (issue 4); use socklab run FILE or -e CODE")
-	return exitUsage
-}
-
 func cmdList(e *env) int {
 	list, err := scripts.List()
 	if err != nil {

@@ -6,15 +6,18 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	go func() {
-		// After the first Ctrl-C, a second one ends the process at once.
-		<-ctx.Done()
-		stop()
-	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	interrupted := false
+	sigint.set(func() {
+		if interrupted {
+			os.Exit(exitInterrupted) // a second Ctrl-C: do not wait
+		}
+		interrupted = true
+		cancel()
+	})
+	routeSignals()
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
