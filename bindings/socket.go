@@ -284,12 +284,20 @@ func sockTostring(L *lua.LState) int {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "<socket fd=%d, family=%s, type=%s, proto=%d", s.fd, family, typ, s.proto)
+	// Python prints str(addr): a tuple's repr, but an AF_UNIX path bare,
+	// and nothing for an unnamed AF_UNIX socket.
+	str := func(sa unix.Sockaddr) string {
+		if sa, ok := sa.(*unix.SockaddrUnix); ok {
+			return unixPath(sa)
+		}
+		return formatAddr(sa)
+	}
 	s.control(func(fd int) error {
 		if sa, err := unix.Getsockname(fd); err == nil && !unspecified(sa) {
-			fmt.Fprintf(&b, ", laddr=%s", formatAddr(sa))
+			fmt.Fprintf(&b, ", laddr=%s", str(sa))
 		}
-		if sa, err := unix.Getpeername(fd); err == nil {
-			fmt.Fprintf(&b, ", raddr=%s", formatAddr(sa))
+		if sa, err := unix.Getpeername(fd); err == nil && !unnamedUnix(sa) {
+			fmt.Fprintf(&b, ", raddr=%s", str(sa))
 		}
 		return nil
 	})
@@ -306,9 +314,14 @@ func unspecified(sa unix.Sockaddr) bool {
 	case *unix.SockaddrInet6:
 		return sa.Port == 0 && sa.Addr == [16]byte{}
 	case *unix.SockaddrUnix:
-		return sa.Name == ""
+		return unixPath(sa) == ""
 	}
 	return false
+}
+
+func unnamedUnix(sa unix.Sockaddr) bool {
+	u, ok := sa.(*unix.SockaddrUnix)
+	return ok && unixPath(u) == ""
 }
 
 // sockField serves the fields family, type, proto and timeout.

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
@@ -97,7 +98,9 @@ func resolveHost(L *lua.LState, host string, family int) netip.Addr {
 		return netip.AddrFrom4([4]byte{255, 255, 255, 255})
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
-		if family == unix.AF_INET && !ip.Unmap().Is4() {
+		// getaddrinfo refuses a literal of the other family (an IPv4
+		// address on an AF_INET6 socket must be written ::ffff:a.b.c.d).
+		if family == unix.AF_INET && !ip.Unmap().Is4() || family == unix.AF_INET6 && ip.Is4() {
 			Raise(L, &PyError{Kind: "gaierror", Errno: -9, Message: "Address family for hostname not supported"})
 		}
 		return ip
@@ -172,7 +175,7 @@ func addrValue(L *lua.LState, sa unix.Sockaddr) lua.LValue {
 		t.RawSetString("scope_id", lua.LNumber(sa.ZoneId))
 		return t
 	case *unix.SockaddrUnix:
-		return lua.LString(sa.Name)
+		return lua.LString(unixPath(sa))
 	}
 	return lua.LNil
 }
@@ -195,9 +198,22 @@ func formatAddr(sa unix.Sockaddr) string {
 	case *unix.SockaddrInet6:
 		return fmt.Sprintf("('%s', %d, 0, %d)", netip.AddrFrom16(sa.Addr), sa.Port, sa.ZoneId)
 	case *unix.SockaddrUnix:
-		return "'" + sa.Name + "'"
+		return "'" + unixPath(sa) + "'"
 	}
 	return "None"
+}
+
+// unixPath is Python's form of an AF_UNIX name: "" for an unnamed socket,
+// "\x00name" for an abstract one. x/sys reports both with a leading "@"
+// instead of the NUL (and an unnamed socket as "@").
+func unixPath(sa *unix.SockaddrUnix) string {
+	if strings.HasPrefix(sa.Name, "@") {
+		if sa.Name == "@" {
+			return ""
+		}
+		return "\x00" + sa.Name[1:]
+	}
+	return sa.Name
 }
 
 // hostPort is the address as "host:port" (or the path) for the host's

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
@@ -302,14 +303,54 @@ func sockGetfqdn(L *lua.LState) int {
 }
 
 func sockInetAton(L *lua.LState) int {
-	s := L.CheckString(1)
-	ip, err := netip.ParseAddr(s)
-	if err != nil || !ip.Is4() {
+	b, ok := inetAton(L.CheckString(1))
+	if !ok {
 		Raisef(L, "OSError", "illegal IP address string passed to inet_aton")
 	}
-	b := ip.As4()
 	L.Push(lua.LString(b[:]))
 	return 1
+}
+
+// inetAton parses an IPv4 address as the C library's inet_aton (which
+// Python calls) does: 1 to 4 parts, each decimal, octal (leading 0) or hex
+// (0x), the last one filling the remaining bytes ("127.1" is 127.0.0.1);
+// whatever follows a whitespace is ignored.
+func inetAton(s string) ([4]byte, bool) {
+	if i := strings.IndexAny(s, " \t\n\v\f\r"); i >= 0 {
+		s = s[:i]
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) > 4 {
+		return [4]byte{}, false
+	}
+	var v uint32
+	for i, p := range parts {
+		base := 10
+		if len(p) > 1 && (p[1] == 'x' || p[1] == 'X') && p[0] == '0' {
+			base, p = 16, p[2:]
+		} else if len(p) > 1 && p[0] == '0' {
+			base, p = 8, p[1:]
+		}
+		if p == "" || p[0] == '+' || p[0] == '-' {
+			return [4]byte{}, false
+		}
+		n, err := strconv.ParseUint(p, base, 32)
+		if err != nil {
+			return [4]byte{}, false
+		}
+		if i < len(parts)-1 {
+			if n > 0xff {
+				return [4]byte{}, false
+			}
+			v |= uint32(n) << (24 - 8*i)
+		} else {
+			if n > 0xffffffff>>(8*i) {
+				return [4]byte{}, false
+			}
+			v |= uint32(n)
+		}
+	}
+	return [4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}, true
 }
 
 func sockInetNtoa(L *lua.LState) int {
@@ -328,7 +369,7 @@ func sockInetPton(L *lua.LState) int {
 	case family == unix.AF_INET && err == nil && ip.Is4():
 		b := ip.As4()
 		L.Push(lua.LString(b[:]))
-	case family == unix.AF_INET6 && err == nil && (ip.Is6()):
+	case family == unix.AF_INET6 && err == nil && ip.Is6() && ip.Zone() == "": // C takes no "%zone"
 		b := ip.As16()
 		L.Push(lua.LString(b[:]))
 	case family != unix.AF_INET && family != unix.AF_INET6:

@@ -3,7 +3,10 @@ package bindings
 import (
 	"bytes"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
+	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
@@ -40,7 +43,7 @@ func (s *sock) announce(L *lua.LState) {
 func sockListen(L *lua.LState) int {
 	s := checkSock(L, "listen")
 	// Python's default: min(SOMAXCONN, 128).
-	backlog := L.OptInt(2, min(unix.SOMAXCONN, 128))
+	backlog := optIntArg(L, 2, min(unix.SOMAXCONN, 128), "listen")
 	backlog = max(backlog, 0)
 	err := s.control(func(fd int) error { return unix.Listen(fd, backlog) })
 	s.check(L, fmt.Sprintf("listen(%d)", backlog), err)
@@ -156,7 +159,7 @@ func (s *sock) sendOnce(L *lua.LState, data []byte, flags int, deadline time.Tim
 func sockSend(L *lua.LState) int {
 	s := checkSock(L, "send")
 	data := checkData(L, 2, "send")
-	n, err := s.sendOnce(L, []byte(data), L.OptInt(3, 0), s.deadline(), nil)
+	n, err := s.sendOnce(L, []byte(data), optIntArg(L, 3, 0, "send"), s.deadline(), nil)
 	s.check(L, fmt.Sprintf("send(%d bytes)", len(data)), err)
 	s.trace(L, "send(%d bytes) -> %d", len(data), n)
 	L.Push(lua.LNumber(n))
@@ -166,7 +169,7 @@ func sockSend(L *lua.LState) int {
 func sockSendall(L *lua.LState) int {
 	s := checkSock(L, "sendall")
 	data := []byte(checkData(L, 2, "sendall"))
-	flags := L.OptInt(3, 0)
+	flags := optIntArg(L, 3, 0, "sendall")
 	// One deadline for the whole call, as Python 3.5+.
 	deadline := s.deadline()
 	total := 0
@@ -189,7 +192,7 @@ func sockSendto(L *lua.LState) int {
 	flags := 0
 	// sendto(data, flags, address) as in Python, when a number comes first.
 	if _, ok := L.Get(3).(lua.LNumber); ok && L.GetTop() >= 4 {
-		flags = L.CheckInt(3)
+		flags = intArg(L, 3, "sendto")
 		n = 4
 	}
 	addr, _ := checkAddr(L, n, n-1, "sendto", s.family)
@@ -201,9 +204,33 @@ func sockSendto(L *lua.LState) int {
 	return 1
 }
 
+// intArg reads the integer argument at stack index n of method fname.
+// Unlike L.CheckInt, a bad one is reported as Lua 5.1 reports a method's
+// argument: "bad argument #1 to 'recv'" (the receiver is not counted).
+func intArg(L *lua.LState, n int, fname string) int {
+	switch v := L.Get(n).(type) {
+	case lua.LNumber:
+		return int(v)
+	case lua.LString:
+		if f, err := strconv.ParseFloat(strings.TrimSpace(string(v)), 64); err == nil {
+			return int(f)
+		}
+	}
+	argError(L, n-1, fname, "number expected, got "+typeNameAt(L, n))
+	return 0
+}
+
+// optIntArg is intArg with a default for nil or no value.
+func optIntArg(L *lua.LState, n, def int, fname string) int {
+	if L.Get(n) == lua.LNil {
+		return def
+	}
+	return intArg(L, n, fname)
+}
+
 // checkBufsize reads recv's bufsize at index 2.
 func checkBufsize(L *lua.LState, fname string) int {
-	n := L.CheckInt(2)
+	n := intArg(L, 2, fname)
 	if n < 0 {
 		Raisef(L, "ValueError", "negative buffersize in %s", fname)
 	}
@@ -214,12 +241,14 @@ func checkBufsize(L *lua.LState, fname string) int {
 // from is set) into a pooled buffer and returns them as a string: recv
 // never allocates bufsize bytes up front.
 func (s *sock) recv(L *lua.LState, bufsize, flags int, from bool) (string, unix.Sockaddr, error) {
-	if len(s.rbuf) > 0 && flags == 0 {
+	// Kept data is not served once closed: recv raises EBADF as Python does.
+	if len(s.rbuf) > 0 && flags == 0 && !s.closed() {
 		n := min(bufsize, len(s.rbuf))
 		data := string(s.rbuf[:n])
 		s.rbuf = s.rbuf[n:]
 		var sa unix.Sockaddr
-		if from {
+		// Linux's recvfrom names no sender on a stream socket (Python: None).
+		if from && s.typ != unix.SOCK_STREAM {
 			s.control(func(fd int) (err error) { sa, err = unix.Getpeername(fd); return })
 		}
 		return data, sa, nil
@@ -269,7 +298,7 @@ func (s *sock) peekSize(L *lua.LState) (int, error) {
 func sockRecv(L *lua.LState) int {
 	s := checkSock(L, "recv")
 	bufsize := checkBufsize(L, "recv")
-	data, _, err := s.recv(L, bufsize, L.OptInt(3, 0), false)
+	data, _, err := s.recv(L, bufsize, optIntArg(L, 3, 0, "recv"), false)
 	s.check(L, fmt.Sprintf("recv(%d)", bufsize), err)
 	s.trace(L, "recv(%d) -> %d bytes", bufsize, len(data))
 	L.Push(lua.LString(data))
@@ -279,7 +308,7 @@ func sockRecv(L *lua.LState) int {
 func sockRecvfrom(L *lua.LState) int {
 	s := checkSock(L, "recvfrom")
 	bufsize := checkBufsize(L, "recvfrom")
-	data, sa, err := s.recv(L, bufsize, L.OptInt(3, 0), true)
+	data, sa, err := s.recv(L, bufsize, optIntArg(L, 3, 0, "recvfrom"), true)
 	s.check(L, fmt.Sprintf("recvfrom(%d)", bufsize), err)
 	s.trace(L, "recvfrom(%d) -> %d bytes from %s", bufsize, len(data), formatAddr(sa))
 	L.Push(lua.LString(data))
@@ -302,14 +331,18 @@ func eof(L *lua.LState, got []byte, want string) {
 
 func sockRecvExactly(L *lua.LState) int {
 	s := checkSock(L, "recv_exactly")
-	n := L.CheckInt(2)
+	n := intArg(L, 2, "recv_exactly")
 	if n < 0 {
 		Raisef(L, "ValueError", "negative size in recv_exactly")
 	}
 	buf := make([]byte, 0, min(n, recvChunk))
 	for len(buf) < n {
 		data, _, err := s.recv(L, min(n-len(buf), recvChunk), 0, false)
-		s.check(L, fmt.Sprintf("recv_exactly(%d)", n), err)
+		if err != nil {
+			// Keep what arrived for the next read (after a timeout, say).
+			s.rbuf = append(buf, s.rbuf...)
+			s.check(L, fmt.Sprintf("recv_exactly(%d)", n), err)
+		}
 		if data == "" {
 			eof(L, buf, fmt.Sprintf("expected %d", n))
 		}
@@ -322,8 +355,8 @@ func sockRecvExactly(L *lua.LState) int {
 
 func sockRecvUntil(L *lua.LState) int {
 	s := checkSock(L, "recv_until")
-	delim := L.CheckString(2)
-	limit := L.OptInt(3, 65536)
+	delim := checkData(L, 2, "recv_until")
+	limit := optIntArg(L, 3, 65536, "recv_until")
 	if delim == "" {
 		argError(L, 1, "recv_until", "delimiter is empty")
 	}
@@ -332,6 +365,11 @@ func sockRecvUntil(L *lua.LState) int {
 	for {
 		if i := bytes.Index(got[searched:], []byte(delim)); i >= 0 {
 			end := searched + i + len(delim)
+			if end > limit {
+				// Found past max in one read: refused as if read byte by byte.
+				s.rbuf = append(got, s.rbuf...)
+				Raisef(L, "ValueError", "delimiter not found within %d bytes", limit)
+			}
 			// Keep what came after the delimiter for the next read.
 			s.rbuf = append(append([]byte(nil), got[end:]...), s.rbuf...)
 			s.trace(L, "recv_until(%q) -> %d bytes", delim, end)
@@ -357,7 +395,7 @@ func sockRecvUntil(L *lua.LState) int {
 
 func sockShutdown(L *lua.LState) int {
 	s := checkSock(L, "shutdown")
-	how := L.CheckInt(2)
+	how := intArg(L, 2, "shutdown")
 	err := s.control(func(fd int) error { return unix.Shutdown(fd, how) })
 	s.check(L, fmt.Sprintf("shutdown(%d)", how), err)
 	s.trace(L, "shutdown(%d) -> ok", how)
@@ -379,6 +417,9 @@ func checkTimeout(L *lua.LState, n int, fname string) time.Duration {
 	case *lua.LNilType:
 		return noTimeout
 	case lua.LNumber:
+		if v != v {
+			Raisef(L, "ValueError", "Invalid value NaN (not a number)")
+		}
 		if v < 0 {
 			Raisef(L, "ValueError", "Timeout value out of range")
 		}
@@ -419,7 +460,7 @@ func sockGetblocking(L *lua.LState) int {
 
 func sockSetsockopt(L *lua.LState) int {
 	s := checkSock(L, "setsockopt")
-	level, opt := L.CheckInt(2), L.CheckInt(3)
+	level, opt := intArg(L, 2, "setsockopt"), intArg(L, 3, "setsockopt")
 	var err error
 	switch v := L.Get(4).(type) {
 	case lua.LNumber:
@@ -442,19 +483,26 @@ func sockSetsockopt(L *lua.LState) int {
 
 func sockGetsockopt(L *lua.LState) int {
 	s := checkSock(L, "getsockopt")
-	level, opt := L.CheckInt(2), L.CheckInt(3)
+	level, opt := intArg(L, 2, "getsockopt"), intArg(L, 3, "getsockopt")
 	if L.GetTop() >= 4 {
-		buflen := L.CheckInt(4)
+		buflen := intArg(L, 4, "getsockopt")
 		if buflen <= 0 || buflen > 1024 {
 			Raisef(L, "OSError", "getsockopt buflen out of range")
 		}
-		var v string
-		err := s.control(func(fd int) (err error) { v, err = unix.GetsockoptString(fd, level, opt); return })
-		s.check(L, "getsockopt", err)
-		if len(v) > buflen {
-			v = v[:buflen]
-		}
-		L.Push(lua.LString(v))
+		// Raw getsockopt(2): unix.GetsockoptString would cut the bytes at
+		// the first NUL.
+		buf := make([]byte, buflen)
+		size := uint32(buflen)
+		err := s.control(func(fd int) error {
+			_, _, errno := unix.Syscall6(unix.SYS_GETSOCKOPT, uintptr(fd), uintptr(level), uintptr(opt),
+				uintptr(unsafe.Pointer(&buf[0])), uintptr(unsafe.Pointer(&size)), 0)
+			if errno != 0 {
+				return errno
+			}
+			return nil
+		})
+		s.check(L, fmt.Sprintf("getsockopt(%d, %d, %d)", level, opt, buflen), err)
+		L.Push(lua.LString(buf[:min(int(size), buflen)]))
 		return 1
 	}
 	var v int

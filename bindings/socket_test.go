@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	goruntime "runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -176,8 +178,102 @@ func TestSocketScripts(t *testing.T) {
 				t.Fatalf("%s did not report its checks:\n%s", name, stdout.String())
 			}
 			n, _ := strconv.Atoi(m[1])
-			t.Logf("%d checks", n)
+			t.Logf("%s: %d checks", name, n)
 			total.Add(int64(n))
 		})
+	}
+}
+
+// TestSocketInterrupt: cancelling the context wakes a script blocked in a
+// socket call without a timeout, with KeyboardInterrupt, in the main
+// thread and in another one (RunString returns only once every thread has).
+func TestSocketInterrupt(t *testing.T) {
+	scripts := map[string]string{
+		"accept": `
+			local srv = socket.socket()
+			srv:bind{"127.0.0.1", 0}
+			srv:listen() -- OnListen cancels the run
+			srv:accept()
+			print("not reached")`,
+		"recvfrom": `
+			local u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+			u:bind{"127.0.0.1", 0} -- OnListen cancels the run
+			u:recvfrom(100)
+			print("not reached")`,
+		"thread recv": `
+			local a, b = socket.socketpair()
+			local t = threading.Thread{target = function()
+				a:sendall("ready")
+				a:recv(10) -- no switch point before: main wakes once this blocks
+				print("not reached")
+			end}
+			t:start()
+			assert(b:recv(10) == "ready")
+			local srv = socket.socket()
+			srv:bind{"127.0.0.1", 0}
+			srv:listen() -- OnListen cancels the run
+			t:join()
+			print("not reached")`,
+	}
+	for name, src := range scripts {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			var stdout, stderr bytes.Buffer
+			rt := runtime.New(runtime.Options{
+				Stdin:    strings.NewReader(""),
+				Stdout:   &stdout,
+				Stderr:   &stderr,
+				OnListen: func(string, string) { cancel() },
+			})
+			defer rt.Close()
+			start := time.Now()
+			err := rt.RunString(ctx, name+".lua", src)
+			var serr *runtime.ScriptError
+			if !errors.As(err, &serr) || serr.Kind != "KeyboardInterrupt" {
+				t.Fatalf("got %v, want KeyboardInterrupt\n--- stdout:\n%s\n--- stderr:\n%s", err, stdout.String(), stderr.String())
+			}
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("interrupt took %v", d)
+			}
+			if strings.Contains(stdout.String(), "not reached") {
+				t.Errorf("the script went on after the interrupt:\n%s", stdout.String())
+			}
+		})
+	}
+}
+
+// TestSocketRecvHugeBufsize: recv(2^31) returns what has arrived without
+// allocating bufsize bytes (TCP and UDP). Not parallel, so that the
+// allocation count is this test's.
+func TestSocketRecvHugeBufsize(t *testing.T) {
+	src := `
+		local srv = socket.create_server{"127.0.0.1", 0}
+		srv:settimeout(5)
+		local cli = socket.create_connection(srv:getsockname(), 5)
+		local conn = srv:accept()
+		conn:settimeout(5)
+		local a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		a:settimeout(5)
+		a:bind{"127.0.0.1", 0}
+		for i = 1, 20 do
+			cli:sendall("chunk " .. i)
+			assert(conn:recv(2^31) == "chunk " .. i)
+			a:sendto("datagram " .. i, a:getsockname())
+			assert(a:recvfrom(2^31) == "datagram " .. i)
+		end`
+	rt := runtime.New(runtime.Options{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard})
+	defer rt.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var before, after goruntime.MemStats
+	goruntime.ReadMemStats(&before)
+	if err := rt.RunString(ctx, "huge.lua", src); err != nil {
+		t.Fatal(err)
+	}
+	goruntime.ReadMemStats(&after)
+	if d := after.TotalAlloc - before.TotalAlloc; d > 256<<20 {
+		t.Errorf("40 recv(2^31) calls allocated %d MiB", d>>20)
 	}
 }

@@ -109,6 +109,20 @@ do -- binary data passes through untouched
 	conn:close()
 end
 
+do -- recvfrom on TCP: the data, and no address (Python: None)
+	local cli, conn = pair()
+	cli:sendall("hi")
+	local d, from = conn:recvfrom(10)
+	eq(d, "hi")
+	eq(from, nil)
+	eq(select("#", conn:recvfrom(0)), 2, "always two results")
+	cli:close()
+	d, from = conn:recvfrom(10)
+	eq(d, "")
+	eq(from, nil)
+	conn:close()
+end
+
 do -- MSG_PEEK leaves the data for the next recv
 	local cli, conn = pair()
 	cli:sendall("peekaboo")
