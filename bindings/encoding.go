@@ -502,7 +502,7 @@ func checkSelfString(L *lua.LState, fname string) string {
 	case lua.LNumber:
 		return v.String()
 	}
-	L.RaiseError("bad self to '%s' (string expected, got %s)", fname, typeNameAt(L, 1))
+	selfError(L, fname, "string")
 	return ""
 }
 

@@ -249,7 +249,7 @@ func TestEncodingLua(t *testing.T) {
 		local ok, e = pcall(function() return ("x"):decode("utf-8", true) end)
 		assert(not ok and tostring(e):find("bad argument #2 to 'decode' %(string expected, got boolean%)"), tostring(e))
 		local ok, e = pcall(string.decode, {})
-		assert(not ok and tostring(e):find("bad self to 'decode' %(string expected, got table%)"), tostring(e))
+		assert(not ok and tostring(e):find("bad argument #1 to 'decode' %(string expected, got table; call methods with a colon"), tostring(e))
 	`)
 	if err != nil {
 		t.Fatal(err)

@@ -164,5 +164,11 @@ func argError(L *lua.LState, n int, name, msg string) {
 	L.Error(lua.LString(text), 0)
 }
 
+// selfError raises the error for a method called on something that is not
+// its object, most often the Python habit sk.bind(...) for sk:bind(...).
+func selfError(L *lua.LState, fname, want string) {
+	argError(L, 1, fname, fmt.Sprintf("%s expected, got %s; call methods with a colon: x:%s(...)", want, typeNameAt(L, 1), fname))
+}
+
 // typeName is the Lua type name of a value, as messages print it.
 func typeName(v lua.LValue) string { return v.Type().String() }

@@ -221,7 +221,7 @@ func checkSock(L *lua.LState, fname string) *sock {
 			return s
 		}
 	}
-	L.RaiseError("bad self to '%s' (socket expected, got %s)", fname, typeNameAt(L, 1))
+	selfError(L, fname, "socket")
 	return nil
 }
 

@@ -73,10 +73,10 @@ func sockAccept(L *lua.LState) int {
 }
 
 // connect connects to the address at index 2 and returns the error.
-func (s *sock) connect(L *lua.LState, fname string) (error, sockAddr) {
+func (s *sock) connect(L *lua.LState, fname string) (sockAddr, error) {
 	addr, _ := checkAddr(L, 2, 1, fname, s.family)
 	s.checkPolicy(L, addr)
-	return s.connectTo(L, addr), addr
+	return addr, s.connectTo(L, addr)
 }
 
 func (s *sock) checkPolicy(L *lua.LState, addr sockAddr) {
@@ -111,7 +111,7 @@ func (s *sock) connectTo(L *lua.LState, addr sockAddr) error {
 
 func sockConnect(L *lua.LState) int {
 	s := checkSock(L, "connect")
-	err, addr := s.connect(L, "connect")
+	addr, err := s.connect(L, "connect")
 	s.check(L, "connect("+formatAddr(addr.sa)+")", err)
 	s.trace(L, "connect(%s) -> ok", formatAddr(addr.sa))
 	return 0
@@ -119,7 +119,7 @@ func sockConnect(L *lua.LState) int {
 
 func sockConnectEx(L *lua.LState) int {
 	s := checkSock(L, "connect_ex")
-	err, addr := s.connect(L, "connect_ex")
+	addr, err := s.connect(L, "connect_ex")
 	if err == nil {
 		s.trace(L, "connect_ex(%s) -> 0", formatAddr(addr.sa))
 		L.Push(lua.LNumber(0))

@@ -144,7 +144,7 @@ func checkStructSelf(L *lua.LState, fname string) *structFormat {
 			return sf
 		}
 	}
-	L.RaiseError("calling '%s' on bad self (%s expected, got %s)", fname, structType, typeNameAt(L, 1))
+	selfError(L, fname, structType)
 	return nil
 }
 

@@ -458,7 +458,7 @@ func TestStructArgErrors(t *testing.T) {
 		{`struct.Struct()`, "bad argument #1 to 'Struct' (string expected, got no value)"},
 		{`struct.Struct("i"):unpack(5)`, "bad argument #1 to 'unpack' (string expected, got number)"},
 		{`struct.Struct("i"):unpack_from("1234", {})`, "bad argument #2 to 'unpack_from' (number expected, got table)"},
-		{`local s = struct.Struct("i"); s.pack(1)`, "calling 'pack' on bad self (struct.Struct expected, got number)"},
+		{`local s = struct.Struct("i"); s.pack(1)`, "bad argument #1 to 'pack' (struct.Struct expected, got number; call methods with a colon: x:pack(...))"},
 	} {
 		err := L.DoString(tc.code)
 		if err == nil {

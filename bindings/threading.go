@@ -32,8 +32,16 @@ Python: threading.active_count()`, func(L *lua.LState) int {
 			L.Push(lua.LNumber(hostOf(L).ActiveThreads()))
 			return 1
 		}},
+		{"Lock", `threading.Lock() -> lock
+A new lock, unlocked: lk:acquire([blocking [, timeout]]), lk:release(),
+lk:locked(). A thread waiting in acquire lets the others run.
+Python: threading.Lock()`, lockNew},
+		{"Event", `threading.Event() -> event
+A new event, its flag lowered: ev:set(), ev:clear(), ev:is_set(),
+ev:wait([timeout]). A thread waiting in wait lets the others run.
+Python: threading.Event()`, eventNew},
 	},
-	Types: []*Type{&threadType},
+	Types: []*Type{&threadType, &lockType, &eventType},
 }
 
 var threadType = Type{
@@ -73,7 +81,7 @@ func checkThread(L *lua.LState, fname string) *luaThread {
 			return t
 		}
 	}
-	L.RaiseError("bad self to '%s' (thread expected, got %s)", fname, typeNameAt(L, 1))
+	selfError(L, fname, "thread")
 	return nil
 }
 
