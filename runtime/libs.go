@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ func (rt *Runtime) openLibs() {
 	L := rt.L
 	bindings.Open(L, rt)
 	L.SetGlobal("print", L.NewFunction(rt.print))
+	L.SetGlobal("error", L.NewFunction(luaError))
 	L.SetGlobal("pcall", L.NewFunction(rt.pcall))
 	L.SetGlobal("xpcall", L.NewFunction(rt.xpcall))
 	if io, ok := L.GetGlobal("io").(*lua.LTable); ok {
@@ -106,6 +108,23 @@ func (rt *Runtime) ioRead(L *lua.LState) int {
 func parseNumber(s string) (lua.LNumber, error) {
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	return lua.LNumber(f), err
+}
+
+// luaError is Lua's error(v [, level]): gopher-lua's own puts a level-2
+// message one level too deep, at the function that called error instead
+// of its caller.
+func luaError(L *lua.LState) int {
+	v := L.Get(1)
+	level := L.OptInt(2, 1)
+	if s, ok := v.(lua.LString); ok && level > 0 {
+		if dbg, ok := L.GetStack(level); ok {
+			if _, err := L.GetInfo("Sl", dbg, nil); err == nil && dbg.CurrentLine > 0 {
+				v = lua.LString(fmt.Sprintf("%s:%d: %s", dbg.Source, dbg.CurrentLine, s))
+			}
+		}
+	}
+	L.Error(v, 0)
+	return 0
 }
 
 // osExit raises SystemExit, which unwinds to the runtime like Python's

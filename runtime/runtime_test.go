@@ -120,6 +120,24 @@ func TestPcallResults(t *testing.T) {
 	}
 }
 
+func TestErrorLevels(t *testing.T) {
+	t.Parallel()
+	out, stderr, err := run(t, `local function f(level) error("bad", level) end
+print(select(2, pcall(f, 1)))
+print(select(2, pcall(f, 2)))
+print(select(2, pcall(function() f(2) end)))
+print(select(2, pcall(f, 0)))
+print(select(2, pcall(error, "plain")))
+print(select(2, pcall(error, {kind = "x"})).kind)`)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	want := "test.lua:1: bad\nbad\ntest.lua:4: bad\nbad\nplain\nx\n"
+	if out != want {
+		t.Errorf("printed\n%s\nwant\n%s", out, want)
+	}
+}
+
 func TestUncaughtErrorTraceback(t *testing.T) {
 	t.Parallel()
 	_, _, err := run(t, "local sk = socket.socket()\nlocal function dial()\n  sk:connect({'127.0.0.1', 1})\nend\ndial()\n")
