@@ -92,12 +92,10 @@ func selectSelect(L *lua.LState) int {
 	}
 	events := [3]int16{unix.POLLIN, unix.POLLOUT, unix.POLLPRI}
 	var fds []unix.PollFd
-	owner := []int{} // which list each PollFd came from
 	anyBuffered := false
 	for li, items := range lists {
 		for _, it := range items {
 			fds = append(fds, unix.PollFd{Fd: int32(it.fd), Events: events[li]})
-			owner = append(owner, li)
 			anyBuffered = anyBuffered || it.buffered
 		}
 	}
