@@ -90,8 +90,8 @@ do -- bad arguments, as Python and Lua report them
 	raises("bad argument #2 to 'get' (number or nil expected, got string)", q.get, q, true, "x")
 	raises("bad argument #1 to 'put' (value expected)", q.put, q)
 	raises("bad argument #1 to 'Queue' (number expected, got string)", queue.Queue, "3")
-	raises("bad self to 'get'", q.get)
-	raises("bad self to 'qsize'", q.qsize, {})
+	raises("bad argument #1 to 'get'", q.get)
+	raises("bad argument #1 to 'qsize'", q.qsize, {})
 end
 
 do -- task_done and join

@@ -22,7 +22,7 @@ do -- the flag
 	ev:clear()
 	eq(ev:is_set(), false)
 	raises("bad argument #1 to 'wait' (number or nil expected, got string)", ev.wait, ev, "1")
-	raises("bad self to 'set'", ev.set)
+	raises("bad argument #1 to 'set'", ev.set)
 end
 
 do -- wait with a timeout returns false when nobody sets it

@@ -38,8 +38,8 @@ do -- release of an unlocked lock, bad arguments
 	eq(e.message, "timeout value must be positive")
 	raises("bad argument #1 to 'acquire' (boolean expected, got number)", lk.acquire, lk, 1)
 	raises("bad argument #2 to 'acquire' (number or nil expected, got string)", lk.acquire, lk, true, "1")
-	raises("bad self to 'acquire'", lk.acquire)
-	raises("bad self to 'release'", lk.release, {})
+	raises("bad argument #1 to 'acquire'", lk.acquire)
+	raises("bad argument #1 to 'release'", lk.release, {})
 	eq(lk:locked(), false, "failed calls leave it free")
 end
 
