@@ -221,6 +221,13 @@ func sockGetaddrinfo(L *lua.LState) int {
 			if perr != nil {
 				Raise(L, perr)
 			}
+			// Go's resolver gives IPv4 answers as IPv4-mapped IPv6;
+			// the C library gives them as AF_INET.
+			for i, ip := range found {
+				if family != unix.AF_INET6 {
+					found[i] = ip.Unmap()
+				}
+			}
 			ips = found
 		}
 	}

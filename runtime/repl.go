@@ -35,25 +35,10 @@ const (
 // ends every socket is closed and every thread stopped. It returns nil at
 // end of input, or the SystemExit ScriptError that exit(n) raised.
 func (rt *Runtime) REPL(ctx context.Context, r LineReader) error {
-	sessCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	main := &thread{name: "MainThread", ident: nextIdent(), done: make(chan struct{})}
-	sessCtx = context.WithValue(sessCtx, threadKey{}, main)
-	rt.mu.Lock()
-	rt.runCtx, rt.cancelRun = sessCtx, cancel
-	rt.mu.Unlock()
-	rt.gil.acquire()
-	rt.main = main
-	rt.setArgs("stdin")
-	rt.gil.release()
+	sessCtx, cancel, main := rt.begin(ctx, "stdin")
 	defer func() {
 		close(main.done)
-		cancel() // the threads started at the prompt end with the session
-		rt.wg.Wait()
-		rt.closeResources()
-		rt.mu.Lock()
-		clear(rt.threads)
-		rt.mu.Unlock()
+		rt.end(cancel) // the threads started at the prompt end with the session
 	}()
 
 	var chunk strings.Builder

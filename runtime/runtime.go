@@ -129,18 +129,11 @@ func (rt *Runtime) RunString(ctx context.Context, name, src string) error {
 	if rt.isClosed() {
 		return errors.New("socklab: runtime is closed")
 	}
-	runCtx, cancel := context.WithCancel(ctx)
+	runCtx, cancel, main := rt.begin(ctx, name)
 	defer cancel()
-	main := &thread{name: "MainThread", ident: nextIdent(), done: make(chan struct{})}
-	runCtx = context.WithValue(runCtx, threadKey{}, main)
-	rt.mu.Lock()
-	rt.runCtx, rt.cancelRun = runCtx, cancel
-	rt.mu.Unlock()
 
 	rt.gil.acquire()
-	rt.main = main
 	rt.L.SetContext(runCtx)
-	rt.setArgs(name)
 	var serr *ScriptError
 	fn, err := rt.load(name, src)
 	if err != nil {
@@ -156,12 +149,7 @@ func (rt *Runtime) RunString(ctx context.Context, name, src string) error {
 	if werr := rt.waitThreads(runCtx); serr == nil && werr != nil {
 		serr = werr
 	}
-	cancel() // stops the daemon threads
-	rt.wg.Wait()
-	rt.closeResources()
-	rt.mu.Lock()
-	clear(rt.threads)
-	rt.mu.Unlock()
+	rt.end(cancel)
 	if serr == nil && ctx.Err() != nil {
 		serr = &ScriptError{Kind: "KeyboardInterrupt"}
 	}
@@ -169,6 +157,33 @@ func (rt *Runtime) RunString(ctx context.Context, name, src string) error {
 		return nil
 	}
 	return serr
+}
+
+// begin starts a program (a script run or a REPL session): its context,
+// which the threads it starts derive theirs from, and its main thread.
+func (rt *Runtime) begin(ctx context.Context, name string) (context.Context, context.CancelFunc, *thread) {
+	runCtx, cancel := context.WithCancel(ctx)
+	main := &thread{name: "MainThread", ident: nextIdent(), done: make(chan struct{})}
+	runCtx = context.WithValue(runCtx, threadKey{}, main)
+	rt.mu.Lock()
+	rt.runCtx, rt.cancelRun = runCtx, cancel
+	rt.mu.Unlock()
+	rt.gil.acquire()
+	rt.main = main
+	rt.setArgs(name)
+	rt.gil.release()
+	return runCtx, cancel, main
+}
+
+// end stops what the program left running (daemon threads) and closes
+// every socket it opened.
+func (rt *Runtime) end(cancel context.CancelFunc) {
+	cancel()
+	rt.wg.Wait()
+	rt.closeResources()
+	rt.mu.Lock()
+	clear(rt.threads)
+	rt.mu.Unlock()
 }
 
 // Close ends the runtime: it cancels what runs, closes every socket and

@@ -115,6 +115,9 @@ func Demo(ctx context.Context, name string, o DemoOptions) error {
 				return &RoleError{Role: role.Name, Err: r.err}
 			case <-ctx.Done():
 				<-r.done
+				if r.err != nil {
+					return &RoleError{Role: role.Name, Err: r.err}
+				}
 				return ctx.Err()
 			}
 		}
@@ -321,6 +324,7 @@ type scriptedInput struct {
 	ctx   context.Context
 	lines []string
 	out   *prefixWriter
+	quiet bool // no echo (a peer that is not a terminal's)
 }
 
 func (s *scriptedInput) Read(p []byte) (int, error) {
@@ -342,7 +346,9 @@ func (s *scriptedInput) Read(p []byte) (int, error) {
 		return 0, io.ErrShortBuffer
 	}
 	s.lines = s.lines[1:]
-	io.WriteString(s.out, line)
+	if !s.quiet {
+		io.WriteString(s.out, line)
+	}
 	return copy(p, line), nil
 }
 

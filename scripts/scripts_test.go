@@ -210,8 +210,11 @@ func interop(t *testing.T, py string, ex Exercise, pyRole int, pyScript string) 
 		if i == pyRole {
 			cmd := exec.CommandContext(rctx, py, append([]string{pyScript}, args...)...)
 			cmd.Env = append(os.Environ(), "PYTHONIOENCODING=utf-8")
-			cmd.Stdin = &scriptedInput{ctx: rctx, lines: role.Input, out: newPrefixWriter(io.Discard, "")}
-			cmd.Stdout, cmd.Stderr = r.out, r.out
+			// Python's output goes through pw so that "@wait" lines see it;
+			// its piped input is not echoed.
+			pw := newPrefixWriter(r.out, "")
+			cmd.Stdin = &scriptedInput{ctx: rctx, lines: role.Input, out: pw, quiet: true}
+			cmd.Stdout, cmd.Stderr = pw, pw
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
