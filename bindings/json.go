@@ -50,8 +50,8 @@ order (numbers first, numerically, then booleans, then strings), whatever
 sort_keys says, since a Lua table has no order. An empty table is {}: use
 json.array() or json.array(t) for []. json.null and nil are null. A number
 with an integral value (below 2^63) prints as Python's int, without ".0";
-others as Python's float (1e-05, 1.5e+300, NaN, Infinity: 1/0, as
-gopher-lua's math.huge is the largest double). A string that is not valid
+others as Python's float (1e-05, 1.5e+300, NaN, Infinity for math.huge).
+A string that is not valid
 UTF-8 is bytes to Python: TypeError. Cycles raise ValueError.
 opts (all optional): indent (number of spaces, or a string: one item a line,
 as Python lays it out), sort_keys (accepted; keys are always sorted),

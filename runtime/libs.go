@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -24,6 +25,10 @@ func (rt *Runtime) openLibs() {
 	if io, ok := L.GetGlobal("io").(*lua.LTable); ok {
 		io.RawSetString("write", L.NewFunction(rt.ioWrite))
 		io.RawSetString("read", L.NewFunction(rt.ioRead))
+	}
+	if m, ok := L.GetGlobal("math").(*lua.LTable); ok {
+		// gopher-lua's math.huge is the largest double, not infinity.
+		m.RawSetString("huge", lua.LNumber(math.Inf(1)))
 	}
 	exit := L.NewFunction(osExit)
 	if os, ok := L.GetGlobal("os").(*lua.LTable); ok {

@@ -69,6 +69,7 @@ type Runtime struct {
 	mu        sync.Mutex // guards what goroutines touch without the lock
 	resources map[*resource]struct{}
 	threads   map[*thread]struct{}
+	started   int // threads started, for their default names
 	runCtx    context.Context
 	cancelRun context.CancelFunc
 	interrupt context.CancelFunc // the REPL chunk that runs

@@ -62,7 +62,10 @@ func (rt *Runtime) StartThread(L *lua.LState, spec bindings.ThreadSpec) (binding
 	}
 	t := &thread{name: spec.Name, ident: nextIdent(), daemon: spec.Daemon, done: make(chan struct{})}
 	if t.name == "" {
-		t.name = fmt.Sprintf("Thread-%d", t.ident)
+		rt.mu.Lock()
+		rt.started++
+		t.name = fmt.Sprintf("Thread-%d", rt.started)
+		rt.mu.Unlock()
 	}
 	ctx, cancel := context.WithCancel(context.WithValue(runCtx, threadKey{}, t))
 	t.cancel = cancel

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,6 +63,13 @@ func Demo(ctx context.Context, name string, o DemoOptions) error {
 	case port2 != 0:
 		port2 = port + 1
 	}
+	// "{tmpdir}" in a role's arguments: a directory of the demo's own, so
+	// that a demo writes nothing where it is run.
+	tmpdir, err := os.MkdirTemp("", "socklab-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmpdir)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	out := &syncWriter{w: o.Stdout}
@@ -98,7 +106,7 @@ func Demo(ctx context.Context, name string, o DemoOptions) error {
 				once.Do(func() { ready <- addr })
 			}
 		}
-		opts.Args = expandArgs(role.Args, port, port2)
+		opts.Args = expandArgs(role.Args, port, port2, tmpdir)
 		r.ctx, r.stop = context.WithCancel(ctx)
 		r.start(file, src, opts, cancel)
 		if i == 0 {
@@ -189,14 +197,14 @@ func firstError(runs []*roleRun) error {
 	return nil
 }
 
-func expandArgs(args []string, port, port2 int) []string {
+func expandArgs(args []string, port, port2 int, tmpdir string) []string {
 	if args == nil {
 		args = []string{"{port}"}
 	}
+	r := strings.NewReplacer("{port2}", strconv.Itoa(port2), "{port}", strconv.Itoa(port), "{tmpdir}", tmpdir)
 	out := make([]string, len(args))
 	for i, a := range args {
-		a = strings.ReplaceAll(a, "{port}", strconv.Itoa(port))
-		out[i] = strings.ReplaceAll(a, "{port2}", strconv.Itoa(port2))
+		out[i] = r.Replace(a)
 	}
 	return out
 }

@@ -41,7 +41,7 @@ type Role struct {
 	Name   string `json:"name"`   // the output label: [server]
 	Script string `json:"script"` // NAME/SCRIPT.lua; default: Name
 	// Args default to {"{port}"}; "{port}" and "{port2}" are replaced by
-	// the ports in use.
+	// the ports in use, "{tmpdir}" by a directory the demo removes after.
 	Args []string `json:"args,omitempty"`
 	// Input holds the lines the role reads with input() in a demo. A line
 	// "@wait TEXT" is not read: it holds the next line back until the
