@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 
 	"github.com/socklab/socklab/runtime"
+	"golang.org/x/sys/unix"
 )
 
 // DemoOptions configure Demo.
@@ -54,6 +55,16 @@ func Demo(ctx context.Context, name string, o DemoOptions) error {
 	}
 	port, port2 := o.Port, ex.Port2
 	switch {
+	case port < 0 && !portFree(ex.Network, ex.Port, ex.Port2):
+		// A previous run's connections linger in TIME_WAIT (the reuseaddr
+		// exercise shows why): run on free ports rather than fail.
+		fmt.Fprintf(o.Stderr, "[demo] port %d is still busy (TIME_WAIT from an earlier run?); using a free port instead\n", ex.Port)
+		port = 0
+		if port2 != 0 {
+			if port2, err = freePort(); err != nil {
+				return err
+			}
+		}
 	case port < 0:
 		port = ex.Port
 	case port == 0 && port2 != 0:
@@ -207,6 +218,31 @@ func expandArgs(args []string, port, port2 int, tmpdir string) []string {
 		out[i] = r.Replace(a)
 	}
 	return out
+}
+
+// portFree reports whether the seed's ports can be bound on 127.0.0.1 as
+// the scripts bind them: without SO_REUSEADDR, so that a port held by a
+// connection in TIME_WAIT counts as busy.
+func portFree(network string, ports ...int) bool {
+	typ := unix.SOCK_STREAM
+	if network == "udp" {
+		typ = unix.SOCK_DGRAM
+	}
+	for _, p := range ports {
+		if p == 0 {
+			continue
+		}
+		fd, err := unix.Socket(unix.AF_INET, typ|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return false
+		}
+		err = unix.Bind(fd, &unix.SockaddrInet4{Port: p, Addr: [4]byte{127, 0, 0, 1}})
+		unix.Close(fd)
+		if err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // freePort asks the kernel for a port that is free now (for the second

@@ -327,3 +327,26 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// On its seed's port a demo runs even when a previous run's connection
+// still holds that port (TIME_WAIT): it moves to a free port and says so.
+func TestDemoMovesOffABusySeedPort(t *testing.T) {
+	ex, err := Lookup("tcp_basic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp4", fmt.Sprintf("127.0.0.1:%d", ex.Port))
+	if err != nil {
+		t.Skipf("cannot hold port %d for the test: %v", ex.Port, err)
+	}
+	defer l.Close()
+	var out, errOut bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := Demo(ctx, "tcp_basic", DemoOptions{Port: -1, Stdout: &out, Stderr: &errOut}); err != nil {
+		t.Fatalf("demo: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "using a free port instead") || !strings.Contains(out.String(), "[client] hi") {
+		t.Errorf("stdout:\n%s\nstderr:\n%s", out.String(), errOut.String())
+	}
+}
