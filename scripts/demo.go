@@ -87,7 +87,7 @@ func Demo(ctx context.Context, name string, o DemoOptions) error {
 	errw := &syncWriter{w: o.Stderr}
 	var shared *lineSource
 	if o.Stdin != nil {
-		shared = &lineSource{r: bufio.NewReader(o.Stdin)}
+		shared = &lineSource{r: bufio.NewReader(o.Stdin), echo: !isTerminal(o.Stdin)}
 	}
 
 	runs := make([]*roleRun, len(ex.Roles))
@@ -399,8 +399,18 @@ func (s *scriptedInput) Read(p []byte) (int, error) {
 // lineSource is the person's terminal, shared by every role with -i: one
 // line per read, whichever role asks.
 type lineSource struct {
-	mu sync.Mutex
-	r  *bufio.Reader
+	mu   sync.Mutex
+	r    *bufio.Reader
+	echo bool // not a terminal: nobody else shows the line
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }
 
 type sharedInput struct {
@@ -419,8 +429,12 @@ func (s *sharedInput) Read(p []byte) (int, error) {
 	if len(line) > len(p) {
 		return 0, io.ErrShortBuffer
 	}
-	s.prompt.mu.Lock()
-	s.prompt.started = false // the person's Enter ended the prompt's line
-	s.prompt.mu.Unlock()
+	if s.src.echo {
+		io.WriteString(s.prompt, strings.TrimRight(line, "\n")+"\n")
+	} else {
+		s.prompt.mu.Lock()
+		s.prompt.started = false // the person's Enter ended the prompt's line
+		s.prompt.mu.Unlock()
+	}
 	return copy(p, line), nil
 }

@@ -205,3 +205,23 @@ func TestReplPiped(t *testing.T) {
 		}
 	}
 }
+
+// demo -i hands the person's lines to whichever side asks.
+func TestDemoTypedInput(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := socklab(t, "你好\n收到\n今天下雨了吗?\nQ\n", "demo", "-i", "--port", "0", "tcp_loop")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"[client] 客户端想给服务端发送的消息为: 你好\n",
+		"[server] 你好\n",
+		"[server] 服务端想给客户端发送: 收到\n",
+		"[client] 收到\n",
+		"[server] 服务端想给客户端发送: Q\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
