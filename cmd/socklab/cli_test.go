@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -224,4 +227,57 @@ func TestDemoTypedInput(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// An ejected exercise runs with socklab run.
+func TestEjectedCopyRuns(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "ex")
+	if code, _, errOut := socklab(t, "", "eject", "udp_basic", dir); code != 0 {
+		t.Fatalf("eject: %s", errOut)
+	}
+	// The scripts take the port as their first argument: one the kernel
+	// just gave to a socket the test then closed.
+	l, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(l.LocalAddr().(*net.UDPAddr).Port)
+	l.Close()
+	type result struct {
+		code     int
+		out, err string
+	}
+	server := make(chan result, 1)
+	go func() {
+		code, out, errOut := socklab(t, "", "run", filepath.Join(dir, "server.lua"), port)
+		server <- result{code, out, errOut}
+	}()
+	// The client's datagram is lost if the server has not bound yet:
+	// wait until the kernel shows the port bound.
+	deadline := time.Now().Add(10 * time.Second)
+	for !udpBound(port) {
+		if time.Now().After(deadline) {
+			t.Fatal("the ejected server never bound its port")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	code, out, errOut := socklab(t, "", "run", filepath.Join(dir, "client.lua"), port)
+	if code != 0 || !strings.Contains(out, "下了一天的雨") {
+		t.Errorf("client: exit %d\n%s%s", code, out, errOut)
+	}
+	r := <-server
+	if r.code != 0 || !strings.Contains(r.out, "今天天气咋样啊?") {
+		t.Errorf("server: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+}
+
+// udpBound reads /proc/net/udp for a socket bound to port.
+func udpBound(port string) bool {
+	data, err := os.ReadFile("/proc/net/udp")
+	if err != nil {
+		return false
+	}
+	p, _ := strconv.Atoi(port)
+	return strings.Contains(string(data), fmt.Sprintf(":%04X ", p))
 }
