@@ -251,22 +251,19 @@ func secondsToDuration(secs float64) time.Duration {
 	return time.Duration(secs * float64(time.Second))
 }
 
-// check raises the Python exception for err, tracing the failure.
-func (s *sock) check(L *lua.LState, call string, err error) {
-	if err == nil {
-		return
-	}
+// fail raises the Python exception for err, tracing the failed call.
+func (s *sock) fail(L *lua.LState, err error, format string, args ...any) {
 	pe := FromGoError(err)
-	if h := hostOf(L); h.Tracing() {
-		h.Tracef("fd=%d %s -> %s", s.fd, call, pe)
+	if s.tracing {
+		s.tracef("%s -> %s", fmt.Sprintf(format, args...), pe)
 	}
 	Raise(L, pe)
 }
 
-func (s *sock) trace(L *lua.LState, format string, args ...any) {
-	if h := hostOf(L); h.Tracing() {
-		h.Tracef("fd=%d %s", s.fd, fmt.Sprintf(format, args...))
-	}
+// tracef writes one --trace line for the socket. Callers test s.tracing
+// first, so that a run without --trace formats nothing.
+func (s *sock) tracef(format string, args ...any) {
+	s.host.Tracef("fd=%d %s", s.fd, fmt.Sprintf(format, args...))
 }
 
 func sockTostring(L *lua.LState) int {

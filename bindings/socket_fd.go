@@ -19,6 +19,8 @@ import (
 type sock struct {
 	family, typ, proto int
 	fd                 int // the descriptor number while open, for fileno and repr
+	host               Host
+	tracing            bool // --trace is on: the host's setting, read once
 
 	mu      sync.Mutex // guards file against Close from another goroutine
 	file    *os.File
@@ -34,7 +36,7 @@ const noTimeout = time.Duration(-1)
 
 // newSock wraps a non-blocking descriptor and registers it with the host.
 func newSock(h Host, fd, family, typ, proto int, timeout time.Duration) (*sock, error) {
-	s := &sock{family: family, typ: typ, proto: proto, fd: fd, timeout: timeout}
+	s := &sock{family: family, typ: typ, proto: proto, fd: fd, timeout: timeout, host: h}
 	s.file = os.NewFile(uintptr(fd), "socket")
 	rc, err := s.file.SyscallConn()
 	if err != nil {
@@ -43,6 +45,7 @@ func newSock(h Host, fd, family, typ, proto int, timeout time.Duration) (*sock, 
 	}
 	s.rc = rc
 	if h != nil {
+		s.tracing = h.Tracing()
 		untrack, err := h.Track(s)
 		if err != nil {
 			s.file.Close()
@@ -128,7 +131,7 @@ func (s *sock) ioUntil(L *lua.LState, write bool, deadline time.Time, op func(fd
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	hostOf(L).Unlocked(func() { err = wait(ctx, f, rc, write, deadline, op) })
+	s.host.Unlocked(func() { err = wait(ctx, f, rc, write, deadline, op) })
 	if err != nil && ctx.Err() == nil && s.closed() {
 		// Closed by another thread while waiting: the poller says "use of
 		// closed file" (internal/poll.ErrFileClosing, not os.ErrClosed).

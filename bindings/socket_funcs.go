@@ -52,7 +52,9 @@ func familyTypeProto(L *lua.LState, defFamily int) (family, typ, proto int) {
 func sockSocket(L *lua.LState) int {
 	family, typ, proto := familyTypeProto(L, unix.AF_INET)
 	s := openSocket(L, family, typ, proto)
-	s.trace(L, "socket(%s, %s, %d)", familyNames[family], typeNames[typ], proto)
+	if s.tracing {
+		s.tracef("socket(%s, %s, %d)", familyNames[family], typeNames[typ], proto)
+	}
 	L.Push(sockValue(L, s))
 	return 1
 }
@@ -110,7 +112,9 @@ func sockCreateConnection(L *lua.LState) int {
 		s.timeout = timeout
 		s.checkPolicy(L, addr)
 		if last = s.connectTo(L, addr); last == nil {
-			s.trace(L, "create_connection(%s) -> ok", formatAddr(addr.sa))
+			if s.tracing {
+				s.tracef("create_connection(%s) -> ok", formatAddr(addr.sa))
+			}
 			L.Push(sockValue(L, s))
 			return 1
 		}
@@ -178,7 +182,9 @@ func sockCreateServer(L *lua.LState) int {
 		pe.Message = fmt.Sprintf("%s (while attempting to bind on address %s)", pe.Message, formatAddr(addr.sa))
 		Raise(L, pe)
 	}
-	s.trace(L, "create_server(%s) -> listening", formatAddr(addr.sa))
+	if s.tracing {
+		s.tracef("create_server(%s) -> listening", formatAddr(addr.sa))
+	}
 	s.announce(L)
 	L.Push(sockValue(L, s))
 	return 1

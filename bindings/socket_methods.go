@@ -19,8 +19,12 @@ func sockBind(L *lua.LState) int {
 	s := checkSock(L, "bind")
 	addr, _ := checkAddr(L, 2, 1, "bind", s.family)
 	err := s.control(func(fd int) error { return unix.Bind(fd, addr.sa) })
-	s.check(L, "bind("+formatAddr(addr.sa)+")", err)
-	s.trace(L, "bind(%s) -> ok", formatAddr(addr.sa))
+	if err != nil {
+		s.fail(L, err, "bind(%s)", formatAddr(addr.sa))
+	}
+	if s.tracing {
+		s.tracef("bind(%s) -> ok", formatAddr(addr.sa))
+	}
 	if s.typ == unix.SOCK_DGRAM {
 		s.announce(L)
 	}
@@ -46,8 +50,12 @@ func sockListen(L *lua.LState) int {
 	backlog := optIntArg(L, 2, min(unix.SOMAXCONN, 128), "listen")
 	backlog = max(backlog, 0)
 	err := s.control(func(fd int) error { return unix.Listen(fd, backlog) })
-	s.check(L, fmt.Sprintf("listen(%d)", backlog), err)
-	s.trace(L, "listen(%d) -> ok", backlog)
+	if err != nil {
+		s.fail(L, err, "listen(%d)", backlog)
+	}
+	if s.tracing {
+		s.tracef("listen(%d) -> ok", backlog)
+	}
 	s.announce(L)
 	return 0
 }
@@ -60,13 +68,17 @@ func sockAccept(L *lua.LState) int {
 		nfd, sa, err = unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 		return err
 	})
-	s.check(L, "accept()", err)
+	if err != nil {
+		s.fail(L, err, "accept()")
+	}
 	conn, err := newSock(hostOf(L), nfd, s.family, s.typ, s.proto, defaultTimeout(L))
 	if err != nil {
 		unix.Close(nfd)
 		RaiseErr(L, err)
 	}
-	s.trace(L, "accept() -> fd=%d, %s", nfd, formatAddr(sa))
+	if s.tracing {
+		s.tracef("accept() -> fd=%d, %s", nfd, formatAddr(sa))
+	}
 	L.Push(sockValue(L, conn))
 	L.Push(addrValue(L, sa))
 	return 2
@@ -112,8 +124,12 @@ func (s *sock) connectTo(L *lua.LState, addr sockAddr) error {
 func sockConnect(L *lua.LState) int {
 	s := checkSock(L, "connect")
 	addr, err := s.connect(L, "connect")
-	s.check(L, "connect("+formatAddr(addr.sa)+")", err)
-	s.trace(L, "connect(%s) -> ok", formatAddr(addr.sa))
+	if err != nil {
+		s.fail(L, err, "connect(%s)", formatAddr(addr.sa))
+	}
+	if s.tracing {
+		s.tracef("connect(%s) -> ok", formatAddr(addr.sa))
+	}
 	return 0
 }
 
@@ -121,7 +137,9 @@ func sockConnectEx(L *lua.LState) int {
 	s := checkSock(L, "connect_ex")
 	addr, err := s.connect(L, "connect_ex")
 	if err == nil {
-		s.trace(L, "connect_ex(%s) -> 0", formatAddr(addr.sa))
+		if s.tracing {
+			s.tracef("connect_ex(%s) -> 0", formatAddr(addr.sa))
+		}
 		L.Push(lua.LNumber(0))
 		return 1
 	}
@@ -129,7 +147,9 @@ func sockConnectEx(L *lua.LState) int {
 	if pe.Errno == 0 {
 		Raise(L, pe) // a timeout or an interrupt is raised, as in Python
 	}
-	s.trace(L, "connect_ex(%s) -> %d", formatAddr(addr.sa), pe.Errno)
+	if s.tracing {
+		s.tracef("connect_ex(%s) -> %d", formatAddr(addr.sa), pe.Errno)
+	}
 	L.Push(lua.LNumber(pe.Errno))
 	return 1
 }
@@ -160,8 +180,12 @@ func sockSend(L *lua.LState) int {
 	s := checkSock(L, "send")
 	data := checkData(L, 2, "send")
 	n, err := s.sendOnce(L, []byte(data), optIntArg(L, 3, 0, "send"), s.deadline(), nil)
-	s.check(L, fmt.Sprintf("send(%d bytes)", len(data)), err)
-	s.trace(L, "send(%d bytes) -> %d", len(data), n)
+	if err != nil {
+		s.fail(L, err, "send(%d bytes)", len(data))
+	}
+	if s.tracing {
+		s.tracef("send(%d bytes) -> %d", len(data), n)
+	}
 	L.Push(lua.LNumber(n))
 	return 1
 }
@@ -175,13 +199,17 @@ func sockSendall(L *lua.LState) int {
 	total := 0
 	for total < len(data) || len(data) == 0 {
 		n, err := s.sendOnce(L, data[total:], flags, deadline, nil)
-		s.check(L, fmt.Sprintf("sendall(%d bytes)", len(data)), err)
+		if err != nil {
+			s.fail(L, err, "sendall(%d bytes)", len(data))
+		}
 		total += n
 		if len(data) == 0 {
 			break
 		}
 	}
-	s.trace(L, "sendall(%d bytes) -> ok", len(data))
+	if s.tracing {
+		s.tracef("sendall(%d bytes) -> ok", len(data))
+	}
 	return 0
 }
 
@@ -198,8 +226,12 @@ func sockSendto(L *lua.LState) int {
 	addr, _ := checkAddr(L, n, n-1, "sendto", s.family)
 	s.checkPolicy(L, addr)
 	sent, err := s.sendOnce(L, []byte(data), flags, s.deadline(), addr.sa)
-	s.check(L, fmt.Sprintf("sendto(%d bytes, %s)", len(data), formatAddr(addr.sa)), err)
-	s.trace(L, "sendto(%d bytes, %s) -> %d", len(data), formatAddr(addr.sa), sent)
+	if err != nil {
+		s.fail(L, err, "sendto(%d bytes, %s)", len(data), formatAddr(addr.sa))
+	}
+	if s.tracing {
+		s.tracef("sendto(%d bytes, %s) -> %d", len(data), formatAddr(addr.sa), sent)
+	}
 	L.Push(lua.LNumber(sent))
 	return 1
 }
@@ -299,8 +331,12 @@ func sockRecv(L *lua.LState) int {
 	s := checkSock(L, "recv")
 	bufsize := checkBufsize(L, "recv")
 	data, _, err := s.recv(L, bufsize, optIntArg(L, 3, 0, "recv"), false)
-	s.check(L, fmt.Sprintf("recv(%d)", bufsize), err)
-	s.trace(L, "recv(%d) -> %d bytes", bufsize, len(data))
+	if err != nil {
+		s.fail(L, err, "recv(%d)", bufsize)
+	}
+	if s.tracing {
+		s.tracef("recv(%d) -> %d bytes", bufsize, len(data))
+	}
 	L.Push(lua.LString(data))
 	return 1
 }
@@ -309,8 +345,12 @@ func sockRecvfrom(L *lua.LState) int {
 	s := checkSock(L, "recvfrom")
 	bufsize := checkBufsize(L, "recvfrom")
 	data, sa, err := s.recv(L, bufsize, optIntArg(L, 3, 0, "recvfrom"), true)
-	s.check(L, fmt.Sprintf("recvfrom(%d)", bufsize), err)
-	s.trace(L, "recvfrom(%d) -> %d bytes from %s", bufsize, len(data), formatAddr(sa))
+	if err != nil {
+		s.fail(L, err, "recvfrom(%d)", bufsize)
+	}
+	if s.tracing {
+		s.tracef("recvfrom(%d) -> %d bytes from %s", bufsize, len(data), formatAddr(sa))
+	}
 	L.Push(lua.LString(data))
 	if sa == nil {
 		L.Push(lua.LNil)
@@ -341,14 +381,18 @@ func sockRecvExactly(L *lua.LState) int {
 		if err != nil {
 			// Keep what arrived for the next read (after a timeout, say).
 			s.rbuf = append(buf, s.rbuf...)
-			s.check(L, fmt.Sprintf("recv_exactly(%d)", n), err)
+			if err != nil {
+				s.fail(L, err, "recv_exactly(%d)", n)
+			}
 		}
 		if data == "" {
 			eof(L, buf, fmt.Sprintf("expected %d", n))
 		}
 		buf = append(buf, data...)
 	}
-	s.trace(L, "recv_exactly(%d) -> %d bytes", n, len(buf))
+	if s.tracing {
+		s.tracef("recv_exactly(%d) -> %d bytes", n, len(buf))
+	}
 	L.Push(lua.LString(buf))
 	return 1
 }
@@ -372,7 +416,9 @@ func sockRecvUntil(L *lua.LState) int {
 			}
 			// Keep what came after the delimiter for the next read.
 			s.rbuf = append(append([]byte(nil), got[end:]...), s.rbuf...)
-			s.trace(L, "recv_until(%q) -> %d bytes", delim, end)
+			if s.tracing {
+				s.tracef("recv_until(%q) -> %d bytes", delim, end)
+			}
 			L.Push(lua.LString(got[:end]))
 			return 1
 		}
@@ -384,7 +430,9 @@ func sockRecvUntil(L *lua.LState) int {
 		data, _, err := s.recv(L, recvChunk, 0, false)
 		if err != nil {
 			s.rbuf = append(got, s.rbuf...)
-			s.check(L, fmt.Sprintf("recv_until(%q)", delim), err)
+			if err != nil {
+				s.fail(L, err, "recv_until(%q)", delim)
+			}
 		}
 		if data == "" {
 			eof(L, got, fmt.Sprintf("before %q", delim))
@@ -397,15 +445,21 @@ func sockShutdown(L *lua.LState) int {
 	s := checkSock(L, "shutdown")
 	how := intArg(L, 2, "shutdown")
 	err := s.control(func(fd int) error { return unix.Shutdown(fd, how) })
-	s.check(L, fmt.Sprintf("shutdown(%d)", how), err)
-	s.trace(L, "shutdown(%d) -> ok", how)
+	if err != nil {
+		s.fail(L, err, "shutdown(%d)", how)
+	}
+	if s.tracing {
+		s.tracef("shutdown(%d) -> ok", how)
+	}
 	return 0
 }
 
 func sockClose(L *lua.LState) int {
 	s := checkSock(L, "close")
 	if !s.closed() {
-		s.trace(L, "close()")
+		if s.tracing {
+			s.tracef("close()")
+		}
 	}
 	s.Close()
 	return 0
@@ -476,8 +530,12 @@ func sockSetsockopt(L *lua.LState) int {
 	default:
 		argError(L, 3, "setsockopt", "number, boolean or string expected, got "+typeNameAt(L, 4))
 	}
-	s.check(L, fmt.Sprintf("setsockopt(%d, %d, %s)", level, opt, L.Get(4)), err)
-	s.trace(L, "setsockopt(%d, %d, %s) -> ok", level, opt, L.Get(4))
+	if err != nil {
+		s.fail(L, err, "setsockopt(%d, %d, %s)", level, opt, L.Get(4))
+	}
+	if s.tracing {
+		s.tracef("setsockopt(%d, %d, %s) -> ok", level, opt, L.Get(4))
+	}
 	return 0
 }
 
@@ -501,13 +559,17 @@ func sockGetsockopt(L *lua.LState) int {
 			}
 			return nil
 		})
-		s.check(L, fmt.Sprintf("getsockopt(%d, %d, %d)", level, opt, buflen), err)
+		if err != nil {
+			s.fail(L, err, "getsockopt(%d, %d, %d)", level, opt, buflen)
+		}
 		L.Push(lua.LString(buf[:min(int(size), buflen)]))
 		return 1
 	}
 	var v int
 	err := s.control(func(fd int) (err error) { v, err = unix.GetsockoptInt(fd, level, opt); return })
-	s.check(L, fmt.Sprintf("getsockopt(%d, %d)", level, opt), err)
+	if err != nil {
+		s.fail(L, err, "getsockopt(%d, %d)", level, opt)
+	}
 	L.Push(lua.LNumber(v))
 	return 1
 }
@@ -516,7 +578,9 @@ func sockGetpeername(L *lua.LState) int {
 	s := checkSock(L, "getpeername")
 	var sa unix.Sockaddr
 	err := s.control(func(fd int) (err error) { sa, err = unix.Getpeername(fd); return })
-	s.check(L, "getpeername()", err)
+	if err != nil {
+		s.fail(L, err, "getpeername()")
+	}
 	L.Push(addrValue(L, sa))
 	return 1
 }
@@ -525,7 +589,9 @@ func sockGetsockname(L *lua.LState) int {
 	s := checkSock(L, "getsockname")
 	var sa unix.Sockaddr
 	err := s.control(func(fd int) (err error) { sa, err = unix.Getsockname(fd); return })
-	s.check(L, "getsockname()", err)
+	if err != nil {
+		s.fail(L, err, "getsockname()")
+	}
 	L.Push(addrValue(L, sa))
 	return 1
 }

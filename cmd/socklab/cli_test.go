@@ -73,6 +73,9 @@ func TestExitStatuses(t *testing.T) {
 		{"stdin script", []string{"run", "-", "x"}, 0, "from stdin\tx\n", nil},
 		{"policy", []string{"--allow", "10.0.0.0/8", "-e", "socket.socket():connect({'127.0.0.1', 1})"}, 1, "", []string{"PermissionError"}},
 		{"bad policy", []string{"--allow", "nonsense", "-e", "print(1)"}, 2, "", []string{"--allow"}},
+		{"trace", []string{"--trace", "-e", "local a, b = socket.socketpair(); a:send('hi'); b:recv(10); socket.socket():connect({'127.0.0.1', 1})"}, 1, "", []string{
+			"send(2 bytes) -> 2", "recv(10) -> 2 bytes", "socket(AF_INET, SOCK_STREAM, 0)",
+			"connect(('127.0.0.1', 1)) -> ConnectionRefusedError: [Errno 111] Connection refused"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

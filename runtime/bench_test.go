@@ -1,0 +1,46 @@
+package runtime_test
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+	"testing"
+
+	"github.com/socklab/socklab/runtime"
+)
+
+// benchScript runs src with b.N as arg[1], timing the whole run.
+func benchScript(b *testing.B, src string) {
+	rt := runtime.New(runtime.Options{Stdout: &bytes.Buffer{}, Args: []string{strconv.Itoa(b.N)}})
+	defer rt.Close()
+	b.ResetTimer()
+	if err := rt.RunString(context.Background(), "bench.lua", src); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// One small send and its recv over a socket pair: the per-call cost of the
+// socket binding (CPython 3.11 on this machine: about 4 µs a pair).
+func BenchmarkSendRecv(b *testing.B) {
+	benchScript(b, `local a, b = socket.socketpair()
+		for i = 1, tonumber(arg[1]) do a:send("ping"); b:recv(16) end`)
+}
+
+// A length-prefixed message framed and read back: pack, sendall,
+// recv_exactly, unpack.
+func BenchmarkFramedMessage(b *testing.B) {
+	benchScript(b, `local a, b = socket.socketpair()
+		local body = string.rep("x", 100)
+		for i = 1, tonumber(arg[1]) do
+			a:sendall(struct.pack("!I", #body) .. body)
+			local n = struct.unpack("!I", b:recv_exactly(4))
+			b:recv_exactly(n)
+		end`)
+}
+
+// A pure-Lua loop: the interpreter's own speed, with the context check
+// that makes loops interruptible.
+func BenchmarkLuaLoop(b *testing.B) {
+	benchScript(b, `local s = 0
+		for i = 1, tonumber(arg[1]) do s = s + i % 7 end`)
+}
