@@ -164,6 +164,27 @@ func argError(L *lua.LState, n int, name, msg string) {
 	L.Error(lua.LString(text), 0)
 }
 
+// newObject wraps v as a userdata of the registered type typeName.
+func newObject(L *lua.LState, typeName string, v any) *lua.LUserData {
+	ud := L.NewUserData()
+	ud.Value = v
+	ud.Metatable = L.GetTypeMetatable(typeName)
+	return ud
+}
+
+// checkSelf returns the receiver of method fname, which must hold a T,
+// or raises the error for a call without a colon.
+func checkSelf[T any](L *lua.LState, fname, want string) T {
+	if ud, ok := L.Get(1).(*lua.LUserData); ok {
+		if v, ok := ud.Value.(T); ok {
+			return v
+		}
+	}
+	selfError(L, fname, want)
+	var zero T
+	return zero
+}
+
 // selfError raises the error for a method called on something that is not
 // its object, most often the Python habit sk.bind(...) for sk:bind(...).
 func selfError(L *lua.LState, fname, want string) {

@@ -134,21 +134,12 @@ func queueNew(L *lua.LState) int {
 	default:
 		argError(L, 1, "Queue", "number expected, got "+typeNameAt(L, 1))
 	}
-	ud := L.NewUserData()
-	ud.Value = q
-	ud.Metatable = L.GetTypeMetatable(QueueType)
-	L.Push(ud)
+	L.Push(newObject(L, QueueType, q))
 	return 1
 }
 
 func checkQueue(L *lua.LState, fname string) *queue {
-	if ud, ok := L.Get(1).(*lua.LUserData); ok {
-		if q, ok := ud.Value.(*queue); ok {
-			return q
-		}
-	}
-	selfError(L, fname, "queue.Queue")
-	return nil
+	return checkSelf[*queue](L, fname, "queue.Queue")
 }
 
 // queueTimer reads put's and get's block and timeout arguments, from

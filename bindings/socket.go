@@ -216,21 +216,12 @@ var typeNames = map[int]string{unix.SOCK_STREAM: "SOCK_STREAM", unix.SOCK_DGRAM:
 
 // checkSock returns the socket at index 1 (the method's receiver).
 func checkSock(L *lua.LState, fname string) *sock {
-	if ud, ok := L.Get(1).(*lua.LUserData); ok {
-		if s, ok := ud.Value.(*sock); ok {
-			return s
-		}
-	}
-	selfError(L, fname, "socket")
-	return nil
+	return checkSelf[*sock](L, fname, "socket")
 }
 
 // pushSock wraps s as a Lua socket object.
 func sockValue(L *lua.LState, s *sock) *lua.LUserData {
-	ud := L.NewUserData()
-	ud.Value = s
-	ud.Metatable = L.GetTypeMetatable(SocketType)
-	return ud
+	return newObject(L, SocketType, s)
 }
 
 // defaultTimeoutKey holds socket.setdefaulttimeout's value in the registry.

@@ -139,13 +139,7 @@ func structOffsetArg(L *lua.LState, n, shown int, fname string) int64 {
 
 // checkStructSelf returns the struct.Struct a method is called on.
 func checkStructSelf(L *lua.LState, fname string) *structFormat {
-	if ud, ok := L.Get(1).(*lua.LUserData); ok {
-		if sf, ok := ud.Value.(*structFormat); ok {
-			return sf
-		}
-	}
-	selfError(L, fname, structType)
-	return nil
+	return checkSelf[*structFormat](L, fname, structType)
 }
 
 // pack packs the values at stack indexes first.. and returns the string.
@@ -377,10 +371,7 @@ func structIterUnpack(L *lua.LState) int {
 
 func structNew(L *lua.LState) int {
 	sf := structFormatArg(L, "Struct")
-	ud := L.NewUserData()
-	ud.Value = sf
-	ud.Metatable = L.GetTypeMetatable(structType)
-	L.Push(ud)
+	L.Push(newObject(L, structType, sf))
 	return 1
 }
 

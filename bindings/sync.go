@@ -182,21 +182,12 @@ Python: lk.locked()`, func(L *lua.LState) int {
 }
 
 func lockNew(L *lua.LState) int {
-	ud := L.NewUserData()
-	ud.Value = &lock{}
-	ud.Metatable = L.GetTypeMetatable(LockType)
-	L.Push(ud)
+	L.Push(newObject(L, LockType, &lock{}))
 	return 1
 }
 
 func checkLock(L *lua.LState, fname string) *lock {
-	if ud, ok := L.Get(1).(*lua.LUserData); ok {
-		if lk, ok := ud.Value.(*lock); ok {
-			return lk
-		}
-	}
-	selfError(L, fname, "threading.Lock")
-	return nil
+	return checkSelf[*lock](L, fname, "threading.Lock")
 }
 
 // tryAcquire takes the lock if it is free; otherwise it returns the
@@ -314,21 +305,12 @@ Python: ev.wait(timeout=None)`, eventWait},
 }
 
 func eventNew(L *lua.LState) int {
-	ud := L.NewUserData()
-	ud.Value = &event{}
-	ud.Metatable = L.GetTypeMetatable(EventType)
-	L.Push(ud)
+	L.Push(newObject(L, EventType, &event{}))
 	return 1
 }
 
 func checkEvent(L *lua.LState, fname string) *event {
-	if ud, ok := L.Get(1).(*lua.LUserData); ok {
-		if ev, ok := ud.Value.(*event); ok {
-			return ev
-		}
-	}
-	selfError(L, fname, "threading.Event")
-	return nil
+	return checkSelf[*event](L, fname, "threading.Event")
 }
 
 func eventSet(L *lua.LState) int {

@@ -76,20 +76,11 @@ type luaThread struct {
 }
 
 func checkThread(L *lua.LState, fname string) *luaThread {
-	if ud, ok := L.Get(1).(*lua.LUserData); ok {
-		if t, ok := ud.Value.(*luaThread); ok {
-			return t
-		}
-	}
-	selfError(L, fname, "thread")
-	return nil
+	return checkSelf[*luaThread](L, fname, "thread")
 }
 
 func threadValue(L *lua.LState, t *luaThread) *lua.LUserData {
-	ud := L.NewUserData()
-	ud.Value = t
-	ud.Metatable = L.GetTypeMetatable(ThreadType)
-	return ud
+	return newObject(L, ThreadType, t)
 }
 
 func threadNew(L *lua.LState) int {

@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,62 +14,6 @@ import (
 	"github.com/socklab/socklab/runtime"
 	"go.uber.org/goleak"
 )
-
-// runLuaTestdata runs every testdata/DIR/*.lua script in a fresh runtime,
-// with the assert helpers of socketPrelude (eq, ok, match, has, raises,
-// spawn...). A script passes when it runs to its end without writing to
-// stderr.
-func runLuaTestdata(t *testing.T, dir string) {
-	files, err := filepath.Glob(filepath.Join("testdata", dir, "*.lua"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatalf("no scripts in testdata/%s", dir)
-	}
-	var total atomic.Int64
-	t.Cleanup(func() { t.Logf("%d checks in %d scripts", total.Load(), len(files)) })
-	for _, file := range files {
-		name := filepath.Base(file)
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			src, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// The prelude shares line 1 with the script, so that line
-			// numbers in errors are the script's own.
-			code := "assert(loadstring(" + luaQuote(socketPrelude) + `, "prelude"))() ` +
-				string(src) + "\nprint(\"CHECKS \" .. __checks())\n"
-			var stdout, stderr bytes.Buffer
-			rt := runtime.New(runtime.Options{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr})
-			defer rt.Close()
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			start := time.Now()
-			err = rt.RunString(ctx, name, code)
-			if err != nil {
-				msg := err.Error()
-				var serr *runtime.ScriptError
-				if errors.As(err, &serr) {
-					msg = serr.Traceback()
-				}
-				t.Fatalf("%s failed after %v:\n%s\n--- stdout:\n%s\n--- stderr:\n%s",
-					name, time.Since(start).Round(time.Millisecond), msg, stdout.String(), stderr.String())
-			}
-			if stderr.Len() > 0 {
-				t.Fatalf("%s wrote to stderr:\n%s", name, stderr.String())
-			}
-			m := checksLine.FindStringSubmatch(stdout.String())
-			if m == nil {
-				t.Fatalf("%s did not report its checks:\n%s", name, stdout.String())
-			}
-			n, _ := strconv.Atoi(m[1])
-			t.Logf("%d checks in %v", n, time.Since(start).Round(time.Millisecond))
-			total.Add(int64(n))
-		})
-	}
-}
 
 func TestThreadingScripts(t *testing.T) { runLuaTestdata(t, "threading") }
 
