@@ -24,11 +24,14 @@ func (rt *Runtime) Complete(line string) (partial string, candidates []string) {
 	}
 	base, sep, partial := m[1], m[2], m[3]
 	if sep == "" && base != "" {
-		// "pri": the whole chain is the partial name of a global.
-		if strings.ContainsAny(base, ".:") {
-			return "", nil
+		// The chain took the last name too: "pri" is the partial name of
+		// a global, "socket.SO_" and "sk:re" end in a partial field or
+		// method name.
+		if i := strings.LastIndexAny(base, ".:"); i >= 0 {
+			base, sep, partial = base[:i], base[i:i+1], base[i+1:]
+		} else {
+			base, partial = "", base
 		}
-		base, partial = "", base
 	}
 	// A computing thread may hold the lock: then offer nothing rather
 	// than freeze the prompt.

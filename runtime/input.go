@@ -56,12 +56,26 @@ func (in *lineInput) read(ctx context.Context) (string, error) {
 	}
 }
 
+// ContextLineReader is a LineReader that stops waiting when ctx ends.
+// input() uses it when Options.Lines has it, so that a thread waiting in
+// input() does not keep the REPL from ending (exit()) or Ctrl-C from
+// interrupting it.
+type ContextLineReader interface {
+	ReadLineContext(ctx context.Context, prompt string) (string, error)
+}
+
 // ReadLine is input(): it shows prompt and reads one line without its
 // line ending, releasing the interpreter lock while it waits. With
 // Options.Lines (the REPL's line editor) the editor shows the prompt.
 func (rt *Runtime) ReadLine(ctx context.Context, prompt string) (line string, err error) {
 	if rt.opts.Lines != nil {
-		rt.Unlocked(func() { line, err = rt.opts.Lines.ReadLine(prompt) })
+		rt.Unlocked(func() {
+			if lc, ok := rt.opts.Lines.(ContextLineReader); ok {
+				line, err = lc.ReadLineContext(ctx, prompt)
+			} else {
+				line, err = rt.opts.Lines.ReadLine(prompt)
+			}
+		})
 		if errors.Is(err, ErrInterrupted) {
 			err = context.Canceled // Ctrl-C at input(): KeyboardInterrupt
 		}
