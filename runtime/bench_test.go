@@ -44,3 +44,10 @@ func BenchmarkLuaLoop(b *testing.B) {
 	benchScript(b, `local s = 0
 		for i = 1, tonumber(arg[1]) do s = s + i % 7 end`)
 }
+
+// A method call on a socket that does no system call: the cost of the
+// binding machinery itself.
+func BenchmarkMethodCall(b *testing.B) {
+	benchScript(b, `local sk = socket.socket()
+		for i = 1, tonumber(arg[1]) do sk:fileno() end`)
+}
