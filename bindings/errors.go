@@ -37,6 +37,7 @@ func (e *PyError) String() string {
 	return e.Kind
 }
 
+// Error makes a PyError a Go error, reading as String does.
 func (e *PyError) Error() string { return e.String() }
 
 // NewError makes a PyError of the given kind.

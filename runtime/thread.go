@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 
@@ -145,9 +144,7 @@ func (rt *Runtime) waitThreads(ctx context.Context) *ScriptError {
 		select {
 		case <-wait.done:
 		case <-ctx.Done():
-			if errors.Is(context.Cause(ctx), context.Canceled) || ctx.Err() != nil {
-				return &ScriptError{Kind: "KeyboardInterrupt"}
-			}
+			return &ScriptError{Kind: "KeyboardInterrupt"}
 		}
 	}
 }

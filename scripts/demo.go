@@ -41,7 +41,10 @@ type RoleError struct {
 	Err  error
 }
 
+// Error names the role and its failure.
 func (e *RoleError) Error() string { return e.Role + ": " + e.Err.Error() }
+
+// Unwrap gives the role's error (a *runtime.ScriptError, usually).
 func (e *RoleError) Unwrap() error { return e.Err }
 
 // Demo runs an exercise's roles in one process, each in its own runtime,
