@@ -51,3 +51,10 @@ func BenchmarkMethodCall(b *testing.B) {
 	benchScript(b, `local sk = socket.socket()
 		for i = 1, tonumber(arg[1]) do sk:fileno() end`)
 }
+
+// pcall runs on a pooled child state (the gopher-lua #448 workaround):
+// a protected call that fails, and one that succeeds.
+func BenchmarkPcall(b *testing.B) {
+	benchScript(b, `local f = function(i) if i % 2 == 0 then error("even") end return i end
+		for i = 1, tonumber(arg[1]) do pcall(f, i) end`)
+}

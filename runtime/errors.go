@@ -96,6 +96,7 @@ func (rt *Runtime) traceHandler(L *lua.LState) int {
 		last := serr.Frames[len(serr.Frames)-1]
 		serr.Where = fmt.Sprintf("%s:%d", last.Source, last.Line)
 	}
+	closeUpvalues(L)
 	ud := L.NewUserData()
 	ud.Value = serr
 	L.Push(ud)

@@ -13,11 +13,15 @@ import (
 // child state, "every frame" is exactly the frames of the protected call,
 // which the error unwinds anyway: the caller's upvalues stay open.
 //
+// gopher-lua has the opposite problem when a message handler is set
+// (xpcall, and the traceback handler of every top-level call): it closes
+// no upvalue at all, and the registry slots they point to are cleared as
+// the stack unwinds, so a closure that outlives the failed call (a thread
+// using the main chunk's locals, say) reads Go nil and crashes. Every
+// handler therefore ends with closeUpvalues.
+//
 // Children are reused: after a protected call returns, normally or by an
-// error raised without a message handler, none of its upvalues is open,
-// so the next call starts clean. After xpcall (a message handler keeps
-// gopher-lua from closing upvalues) the child is dropped instead, so the
-// closures that escaped keep their own registry.
+// error, none of its upvalues is open, so the next call starts clean.
 
 // child returns an idle state sharing L's globals and context.
 func (rt *Runtime) child(L *lua.LState) *lua.LState {
@@ -67,12 +71,20 @@ func (rt *Runtime) protected(L *lua.LState, fn int, handler *lua.LFunction) int 
 	for i := fn; i <= top; i++ {
 		c.Push(L.Get(i))
 	}
-	err := c.PCall(top-fn, lua.MultRet, handler)
+	var h *lua.LFunction
+	if handler != nil {
+		h = c.NewFunction(func(L *lua.LState) int {
+			L.Push(handler)
+			L.Push(L.Get(1))
+			L.Call(1, 1)
+			closeUpvalues(L)
+			return 1
+		})
+	}
+	err := c.PCall(top-fn, lua.MultRet, h)
 	if err != nil {
 		v := rt.caught(c, err)
-		if handler == nil {
-			rt.release(c)
-		}
+		rt.release(c)
 		if e, ok := bindings.ErrorFromValue(v); ok {
 			if e.Where == "" {
 				// Raised by a function pcall called directly: the error
@@ -111,4 +123,22 @@ func (rt *Runtime) caught(c *lua.LState, err error) lua.LValue {
 		return bindings.ErrorValue(c, e)
 	}
 	return apiErr.Object
+}
+
+// closeUpvalues closes the open upvalues of every frame on L's stack, from
+// inside a message handler, where gopher-lua would not. It leans on
+// gopher-lua v1.1.2's PCall: an error raised while a handler is set closes
+// nothing but PCall's cleanup clears the handler flag, so the second
+// error below is raised as if there were no handler, and closes them.
+// TestPcallKeepsUpvaluesShared and TestThreadKeepsLocalsAfterMainError
+// catch a gopher-lua that behaves otherwise.
+func closeUpvalues(L *lua.LState) {
+	raise := L.NewFunction(func(L *lua.LState) int {
+		L.Error(lua.LNil, 0)
+		return 0
+	})
+	for range 2 {
+		L.Push(raise)
+		L.PCall(0, 0, nil)
+	}
 }

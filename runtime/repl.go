@@ -120,8 +120,7 @@ func (rt *Runtime) Eval(ctx context.Context, src string) (serr *ScriptError, inc
 	c.SetContext(stmtCtx)
 	c.Push(fn)
 	if serr := rt.callTraced(c, 0, lua.MultRet); serr != nil {
-		// The child is dropped: closures made by the failed chunk keep
-		// their registry (see pcall.go).
+		rt.release(c)
 		return serr, false
 	}
 	if n := c.GetTop(); n > 0 {

@@ -40,6 +40,11 @@ type Options struct {
 	// 0 means no limit.
 	MaxSockets int
 	MaxThreads int
+	// OnError, when set, is called with an uncaught error of the main
+	// chunk as soon as it happens, before the runtime waits for the other
+	// threads (CPython prints the traceback first, then waits). RunString
+	// still returns the error.
+	OnError func(*ScriptError)
 	// Lines, when set, is where input() reads, showing its prompt: the
 	// REPL's line editor. Otherwise input() writes the prompt to Stdout
 	// and reads Stdin.
@@ -145,6 +150,9 @@ func (rt *Runtime) RunString(ctx context.Context, name, src string) error {
 	}
 	close(main.done)
 	rt.gil.release()
+	if serr != nil && rt.opts.OnError != nil {
+		rt.opts.OnError(serr)
+	}
 
 	// Python's exit rule: wait for the non-daemon threads.
 	if werr := rt.waitThreads(runCtx); serr == nil && werr != nil {

@@ -82,6 +82,10 @@ func TestPcallKeepsUpvaluesShared(t *testing.T) {
 			pcall(function() local x = 41; get = function() x = x + 1; return x end; error("boom") end)
 			pcall(function() local y = 7; error("again") end)
 			print(get(), get())`, "42\t43"},
+		{"closure escaping a call failed under xpcall", `local get
+			xpcall(function() local x = 41; get = function() x = x + 1; return x end; error("boom") end, function(e) return e end)
+			xpcall(function() local y = 7; error("again", 0) end, print)
+			print(get(), get())`, "again\n42\t43"},
 		{"closure escaping a successful call", `local get
 			pcall(function() local x = 1; get = function() return x end end)
 			pcall(function() local y = 99; return y end)
@@ -341,6 +345,29 @@ func TestProgramWaitsForNonDaemonThreads(t *testing.T) {
 	}
 	if out != "main done\nworker done\n" {
 		t.Errorf("printed %q, want main done then worker done, and nothing from the daemon", out)
+	}
+}
+
+// A thread goes on using the main chunk's locals after the main chunk
+// failed: gopher-lua leaves upvalues open when a message handler is set,
+// and the traceback handler must close them.
+func TestThreadKeepsLocalsAfterMainError(t *testing.T) {
+	t.Parallel()
+	out, stderr, err := run(t, `
+		local count, done = 0, threading.Event()
+		threading.Thread{target = function()
+			done:wait(5)
+			count = count + 1
+			print("thread sees", count)
+		end}:start()
+		local function fail() local inner = 1; error("main fails") end
+		threading.Thread{target = function() done:set() end}:start()
+		fail()`)
+	if serr := scriptError(t, err); serr.Kind != "LuaError" || !strings.Contains(serr.Message, "main fails") {
+		t.Errorf("got %v", err)
+	}
+	if out != "thread sees\t1\n" || stderr != "" {
+		t.Errorf("printed %q, stderr %q", out, stderr)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -283,4 +284,42 @@ func udpBound(port string) bool {
 	}
 	p, _ := strconv.Atoi(port)
 	return strings.Contains(string(data), fmt.Sprintf(":%04X ", p))
+}
+
+// An uncaught error in the main chunk is printed at once, before the
+// program waits for its threads, as CPython does.
+func TestMainErrorPrintedBeforeThreadsEnd(t *testing.T) {
+	t.Parallel()
+	var both syncBuffer
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	code := run(ctx, []string{"-e", `
+		local ev = threading.Event()
+		threading.Thread{target = function() ev:wait(1); print("thread ends") end}:start()
+		error("main fails")  -- printed now, not after the thread's second`}, strings.NewReader(""), &both, &both)
+	out := both.String()
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	i, j := strings.Index(out, "main fails"), strings.Index(out, "thread ends")
+	if i < 0 || j < 0 || i > j {
+		t.Errorf("the traceback should come before the thread's output:\n%s", out)
+	}
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -48,11 +48,20 @@ func cmdRun(e *env) int {
 		}
 		opts.Args = e.args[1:]
 	}
+	// The traceback goes out at once, before the threads are waited for.
+	printed := false
+	opts.OnError = func(serr *runtime.ScriptError) {
+		if serr.Kind != "SystemExit" && serr.Kind != "KeyboardInterrupt" {
+			io.WriteString(e.stderr, serr.Traceback())
+			printed = true
+		}
+	}
 	ctx, cancel := e.runContext()
 	defer cancel()
 	rt := runtime.New(opts)
 	defer rt.Close()
-	return e.status(ctx, rt.RunString(ctx, name, src), true)
+	err = rt.RunString(ctx, name, src)
+	return e.status(ctx, err, !printed)
 }
 
 func cmdList(e *env) int {
