@@ -5,27 +5,47 @@ import (
 	"errors"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
 
-// sock is a real OS socket made with socket(2), non-blocking underneath
-// and parked on Go's network poller (through an *os.File), so that a
-// blocked call holds no OS thread and every wait is interruptible.
-// Python's blocking and timeout modes are emulated on top.
+// sock is a real OS socket made with socket(2), non-blocking underneath.
+// Python's blocking and timeout modes are emulated on top: every call is
+// tried at once, and only when it would block is the descriptor parked on
+// Go's network poller (through an *os.File made at the first wait), so a
+// blocked call holds no OS thread and every wait is interruptible, while a
+// call that does not block costs its system call and nothing else.
 type sock struct {
 	family, typ, proto int
-	fd                 int // the descriptor number while open, for fileno and repr
+	fd                 int // the descriptor number, for fileno, repr and trace
 	host               Host
 	tracing            bool // --trace is on: the host's setting, read once
 
-	mu      sync.Mutex // guards file against Close from another goroutine
-	file    *os.File
+	// mu guards the descriptor against Close from another goroutine (the
+	// runtime's, at its end): a system call made under mu never runs on a
+	// descriptor number that was closed and reused meanwhile.
+	mu      sync.Mutex
+	open    bool
+	file    *os.File // nil until the first wait; then it owns the descriptor
 	rc      syscall.RawConn
 	untrack func()
+
+	// The waiting state, kept between waits so that a wait sets up only
+	// what changed: the context whose cancellation pokes the waiters, and
+	// which directions' deadlines may be set on the file.
+	pokeCtx  context.Context // guarded by the interpreter lock
+	stopPoke func() bool     // guarded by mu
+	armed    [2]atomic.Bool  // read, write: a deadline may be set
+	// blocked[d]: the last call in direction d had to wait. The next one
+	// goes straight to the poller, which tries the call before it parks:
+	// trying it first as well would cost a system call that most likely
+	// says EAGAIN (the recv of a ping-pong). Guarded by the interpreter lock.
+	blocked [2]bool
 
 	timeout time.Duration // < 0: blocking (Python's None); 0: non-blocking
 	rbuf    []byte        // read ahead by recv_until, served before the kernel's
@@ -35,20 +55,13 @@ type sock struct {
 const noTimeout = time.Duration(-1)
 
 // newSock wraps a non-blocking descriptor and registers it with the host.
+// On failure the descriptor is left open for the caller to close.
 func newSock(h Host, fd, family, typ, proto int, timeout time.Duration) (*sock, error) {
-	s := &sock{family: family, typ: typ, proto: proto, fd: fd, timeout: timeout, host: h}
-	s.file = os.NewFile(uintptr(fd), "socket")
-	rc, err := s.file.SyscallConn()
-	if err != nil {
-		s.file.Close()
-		return nil, err
-	}
-	s.rc = rc
+	s := &sock{family: family, typ: typ, proto: proto, fd: fd, timeout: timeout, host: h, open: true}
 	if h != nil {
 		s.tracing = h.Tracing()
 		untrack, err := h.Track(s)
 		if err != nil {
-			s.file.Close()
 			return nil, err
 		}
 		s.untrack = untrack
@@ -60,54 +73,137 @@ func newSock(h Host, fd, family, typ, proto int, timeout time.Duration) (*sock, 
 // A call blocked on the socket in another thread wakes with EBADF.
 func (s *sock) Close() error {
 	s.mu.Lock()
-	f := s.file
-	s.file = nil
-	s.mu.Unlock()
-	if f == nil {
+	if !s.open {
+		s.mu.Unlock()
 		return nil
 	}
+	s.open = false
+	f := s.file
+	s.file, s.rc = nil, nil
+	if s.stopPoke != nil {
+		s.stopPoke()
+		s.stopPoke = nil
+	}
+	var err error
+	if f == nil {
+		err = unix.Close(s.fd)
+	}
+	s.mu.Unlock()
 	if s.untrack != nil {
 		s.untrack()
 	}
-	return f.Close()
-}
-
-// conn returns the open file, or EBADF once closed.
-func (s *sock) conn() (*os.File, syscall.RawConn, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.file == nil {
-		return nil, nil, unix.EBADF
+	if f != nil {
+		// The poller wakes the waiters; the descriptor is closed once the
+		// last of them has left.
+		err = f.Close()
 	}
-	return s.file, s.rc, nil
+	return err
 }
 
 func (s *sock) closed() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.file == nil
+	return !s.open
 }
 
-// control runs op on the descriptor without waiting.
+// control runs op on the descriptor without waiting: for the calls that
+// never block (bind, listen, setsockopt...).
 func (s *sock) control(op func(fd int) error) error {
-	_, rc, err := s.conn()
-	if err != nil {
-		return err
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.open {
+		return unix.EBADF
 	}
-	var opErr error
-	if err := rc.Control(func(fd uintptr) { opErr = op(int(fd)) }); err != nil {
-		return closedErr(err)
-	}
-	return opErr
+	return op(s.fd)
 }
 
-// io runs op until it stops answering EAGAIN, as Python's socket module
-// does for a blocking call: once at once, then, if it would block and the
-// socket is not in non-blocking mode, with the interpreter lock released,
-// parked on the poller until the descriptor is ready, the timeout passes
-// (TimeoutError) or L's context ends (KeyboardInterrupt).
-func (s *sock) io(L *lua.LState, write bool, op func(fd int) error) error {
-	return s.ioUntil(L, write, s.deadline(), op)
+// sysOp is one of the calls that may block, with its arguments and
+// results. It is a value rather than a closure so that a call that does
+// not block allocates nothing.
+type sysOp struct {
+	kind  opKind
+	buf   []byte        // read into, or written from
+	flags int           // send and recv flags
+	to    unix.Sockaddr // sendto's address, connect's
+	n     int           // bytes moved; accept's new descriptor
+	from  unix.Sockaddr // recvfrom's sender, accept's peer
+}
+
+type opKind uint8
+
+const (
+	opRead     opKind = iota // read(2): recv without flags or address
+	opRecvfrom               // recvfrom(2)
+	opSend                   // sendmsg(2), never raising SIGPIPE
+	opAccept                 // accept4(2)
+	opConnect                // connect(2) again, to learn how an earlier one ended
+)
+
+// direction is 0 for the calls that wait to read, 1 for those that wait
+// to write.
+func (op *sysOp) direction() int {
+	if op.kind == opSend || op.kind == opConnect {
+		return 1
+	}
+	return 0
+}
+
+// run makes the system call on fd.
+func (op *sysOp) run(fd int) (err error) {
+	switch op.kind {
+	case opRead:
+		op.n, err = unix.Read(fd, op.buf)
+	case opRecvfrom:
+		op.n, op.from, err = unix.Recvfrom(fd, op.buf, op.flags)
+	case opSend:
+		op.n, err = unix.SendmsgN(fd, op.buf, nil, op.to, op.flags|unix.MSG_NOSIGNAL)
+	case opAccept:
+		op.n, op.from, err = unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+	case opConnect:
+		// Calling connect again tells the outcome, and leaves the socket
+		// as a blocking connect would (ready for another try after a
+		// failure).
+		switch err = unix.Connect(fd, op.to); err {
+		case unix.EALREADY, unix.EINPROGRESS, unix.EINTR:
+			err = unix.EAGAIN
+		case unix.EISCONN:
+			err = nil
+		}
+	}
+	return err
+}
+
+// try runs op once, without waiting.
+func (s *sock) try(op *sysOp) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.open {
+		return unix.EBADF
+	}
+	return op.run(s.fd)
+}
+
+// io runs op as Python's socket module runs a blocking call: once at once,
+// then, if it would block and the socket is not in non-blocking mode,
+// with the interpreter lock released, parked on the poller until the
+// descriptor is ready, the deadline passes (TimeoutError) or L's context
+// ends (KeyboardInterrupt). A zero deadline never passes.
+func (s *sock) io(L *lua.LState, deadline time.Time, op *sysOp) error {
+	d := op.direction()
+	if s.timeout == 0 || !s.blocked[d] {
+		err := s.try(op)
+		if !wouldBlock(err) || s.timeout == 0 {
+			s.blocked[d] = false
+			return err
+		}
+	}
+	// The waiter gets a copy of its own, so that op, which the fast path
+	// uses, stays on the caller's stack.
+	waiting := *op
+	parked, err := s.wait(L, deadline, &waiting)
+	*op = waiting
+	s.blocked[d] = parked
+	return err
 }
 
 // deadline is when an operation started now times out; zero for never.
@@ -118,78 +214,140 @@ func (s *sock) deadline() time.Time {
 	return time.Time{}
 }
 
-func (s *sock) ioUntil(L *lua.LState, write bool, deadline time.Time, op func(fd int) error) error {
-	err := s.control(op)
-	if !wouldBlock(err) || s.timeout == 0 {
-		return err
+func wouldBlock(err error) bool {
+	return err == unix.EAGAIN || err == unix.EINTR
+}
+
+// poller returns the file that parks waits on the poller, making it at
+// the first wait.
+func (s *sock) poller() (*os.File, syscall.RawConn, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.open {
+		return nil, nil, unix.EBADF
 	}
-	f, rc, cerr := s.conn()
-	if cerr != nil {
-		return cerr
+	if s.file == nil {
+		f := os.NewFile(uintptr(s.fd), "socket")
+		rc, err := f.SyscallConn()
+		if err != nil {
+			return nil, nil, err
+		}
+		s.file, s.rc = f, rc
+	}
+	return s.file, s.rc, nil
+}
+
+// wait runs op until it succeeds or fails for good, parked on the poller
+// with the lock released while it would block; parked tells whether it
+// had to.
+func (s *sock) wait(L *lua.LState, deadline time.Time, op *sysOp) (parked bool, err error) {
+	f, rc, err := s.poller()
+	if err != nil {
+		return false, err
 	}
 	ctx := L.Context()
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	s.host.Unlocked(func() { err = wait(ctx, f, rc, write, deadline, op) })
-	if err != nil && ctx.Err() == nil && s.closed() {
+	s.pokeOn(ctx, f)
+	w := waiter{ctx: ctx, f: f, rc: rc, deadline: deadline, op: op, armed: &s.armed[op.direction()]}
+	s.host.Unlocked(w.park)
+	if w.err != nil && ctx.Err() == nil && s.closed() {
 		// Closed by another thread while waiting: the poller says "use of
 		// closed file" (internal/poll.ErrFileClosing, not os.ErrClosed).
-		return unix.EBADF
+		return w.parked, unix.EBADF
 	}
-	return err
+	return w.parked, w.err
 }
 
-func wouldBlock(err error) bool {
-	return err == unix.EAGAIN || err == unix.EINTR
-}
-
-// wait parks on the poller until op succeeds or fails for good.
-func wait(ctx context.Context, f *os.File, rc syscall.RawConn, write bool, deadline time.Time, op func(fd int) error) error {
-	setDeadline := f.SetReadDeadline
-	if write {
-		setDeadline = f.SetWriteDeadline
+// pokeOn makes ctx's cancellation wake whoever waits on the socket, by
+// moving the file's deadlines to the past. The registration outlives the
+// wait: the next wait of the same thread finds it made.
+func (s *sock) pokeOn(ctx context.Context, f *os.File) {
+	if ctx == s.pokeCtx || ctx.Done() == nil {
+		return
 	}
-	// Cancellation wakes the waiter by moving its deadline to the past.
-	woken := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
-		defer close(woken)
-		setDeadline(time.Unix(1, 0))
+		s.armed[0].Store(true)
+		s.armed[1].Store(true)
+		past := time.Unix(1, 0)
+		f.SetReadDeadline(past)
+		f.SetWriteDeadline(past)
 	})
-	defer func() {
-		if !stop() {
-			<-woken
-		}
-	}()
+	s.mu.Lock()
+	if s.stopPoke != nil {
+		s.stopPoke()
+	}
+	s.stopPoke = stop
+	s.mu.Unlock()
+	s.pokeCtx = ctx
+}
+
+// waiter is one wait on the poller, run with the interpreter lock released.
+type waiter struct {
+	ctx      context.Context
+	f        *os.File
+	rc       syscall.RawConn
+	deadline time.Time
+	op       *sysOp
+	armed    *atomic.Bool
+
+	calls  int // of op: more than one means it parked
+	parked bool
+	opErr  error
+	err    error
+}
+
+// ready is the poller's callback: it makes the call, and says whether it
+// is done.
+func (w *waiter) ready(fd uintptr) bool {
+	w.calls++
+	w.opErr = w.op.run(int(fd))
+	return !wouldBlock(w.opErr)
+}
+
+// park waits on the poller until op stops answering EAGAIN.
+func (w *waiter) park() {
+	w.err = w.loop()
+	w.parked = w.calls > 1
+}
+
+func (w *waiter) loop() error {
+	write := w.op.direction() == 1
+	setDeadline := w.f.SetReadDeadline
+	if write {
+		setDeadline = w.f.SetWriteDeadline
+	}
 	for {
-		if err := setDeadline(deadline); err != nil {
-			return closedErr(err)
+		// A deadline left by an earlier wait or a poke is reset; none is
+		// set when there is none to set, as in a blocking call.
+		if !w.deadline.IsZero() || w.armed.Swap(false) {
+			if err := setDeadline(w.deadline); err != nil {
+				return closedErr(err)
+			}
+			w.armed.Store(!w.deadline.IsZero())
 		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		var opErr error
-		ready := func(fd uintptr) bool {
-			opErr = op(int(fd))
-			return !wouldBlock(opErr)
+		if w.ctx.Err() != nil {
+			return w.ctx.Err()
 		}
 		var err error
 		if write {
-			err = rc.Write(ready)
+			err = w.rc.Write(w.ready)
 		} else {
-			err = rc.Read(ready)
+			err = w.rc.Read(w.ready)
 		}
 		switch {
 		case err == nil:
-			return opErr
+			return w.opErr
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			if ctx.Err() != nil {
-				return ctx.Err()
+			if w.ctx.Err() != nil {
+				return w.ctx.Err()
 			}
-			if !deadline.IsZero() && !time.Now().Before(deadline) {
+			if !w.deadline.IsZero() && !time.Now().Before(w.deadline) {
 				return os.ErrDeadlineExceeded
 			}
 			// Another waiter's cancellation moved the deadline: wait again.
+			w.armed.Store(true)
 		default:
 			return closedErr(err)
 		}
@@ -202,6 +360,19 @@ func closedErr(err error) error {
 		return unix.EBADF
 	}
 	return err
+}
+
+// bytesOf is the bytes of a Lua string without a copy, for the calls that
+// only read them (send): Lua strings are immutable, and the kernel copies
+// what it takes before the call returns.
+func bytesOf(s string) []byte {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
+// stringOf makes a Lua string of b without a copy; b must not be written
+// afterwards.
+func stringOf(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // bufPool holds the scratch buffers recv reads into before the bytes are

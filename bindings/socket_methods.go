@@ -3,6 +3,7 @@ package bindings
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,12 +63,9 @@ func sockListen(L *lua.LState) int {
 
 func sockAccept(L *lua.LState) int {
 	s := checkSock(L, "accept")
-	var nfd int
-	var sa unix.Sockaddr
-	err := s.io(L, false, func(fd int) (err error) {
-		nfd, sa, err = unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
-		return err
-	})
+	op := sysOp{kind: opAccept}
+	err := s.io(L, s.deadline(), &op)
+	nfd, sa := op.n, op.from
 	if err != nil {
 		s.fail(L, err, "accept()")
 	}
@@ -107,18 +105,9 @@ func (s *sock) connectTo(L *lua.LState, addr sockAddr) error {
 	if s.timeout == 0 {
 		return err
 	}
-	// Calling connect again tells the outcome, and leaves the socket as a
-	// blocking connect would (ready for another try after a failure).
-	return s.ioUntil(L, true, s.deadline(), func(fd int) error {
-		switch err := unix.Connect(fd, addr.sa); err {
-		case unix.EALREADY, unix.EINPROGRESS, unix.EINTR:
-			return unix.EAGAIN
-		case unix.EISCONN:
-			return nil
-		default:
-			return err
-		}
-	})
+	op := sysOp{kind: opConnect, to: addr.sa}
+	_, err = s.wait(L, s.deadline(), &op)
+	return err
 }
 
 func sockConnect(L *lua.LState) int {
@@ -140,7 +129,7 @@ func sockConnectEx(L *lua.LState) int {
 		if s.tracing {
 			s.tracef("connect_ex(%s) -> 0", formatAddr(addr.sa))
 		}
-		L.Push(lua.LNumber(0))
+		L.Push(number(0))
 		return 1
 	}
 	pe := FromGoError(err)
@@ -150,7 +139,7 @@ func sockConnectEx(L *lua.LState) int {
 	if s.tracing {
 		s.tracef("connect_ex(%s) -> %d", formatAddr(addr.sa), pe.Errno)
 	}
-	L.Push(lua.LNumber(pe.Errno))
+	L.Push(number(pe.Errno))
 	return 1
 }
 
@@ -168,31 +157,28 @@ func checkData(L *lua.LState, n int, fname string) string {
 
 // sendOnce is one send(2) of data, waiting until the kernel takes some.
 func (s *sock) sendOnce(L *lua.LState, data []byte, flags int, deadline time.Time, to unix.Sockaddr) (int, error) {
-	var n int
-	err := s.ioUntil(L, true, deadline, func(fd int) (err error) {
-		n, err = unix.SendmsgN(fd, data, nil, to, flags|unix.MSG_NOSIGNAL)
-		return err
-	})
-	return n, err
+	op := sysOp{kind: opSend, buf: data, flags: flags, to: to}
+	err := s.io(L, deadline, &op)
+	return op.n, err
 }
 
 func sockSend(L *lua.LState) int {
 	s := checkSock(L, "send")
 	data := checkData(L, 2, "send")
-	n, err := s.sendOnce(L, []byte(data), optIntArg(L, 3, 0, "send"), s.deadline(), nil)
+	n, err := s.sendOnce(L, bytesOf(data), optIntArg(L, 3, 0, "send"), s.deadline(), nil)
 	if err != nil {
 		s.fail(L, err, "send(%d bytes)", len(data))
 	}
 	if s.tracing {
 		s.tracef("send(%d bytes) -> %d", len(data), n)
 	}
-	L.Push(lua.LNumber(n))
+	L.Push(number(n))
 	return 1
 }
 
 func sockSendall(L *lua.LState) int {
 	s := checkSock(L, "sendall")
-	data := []byte(checkData(L, 2, "sendall"))
+	data := bytesOf(checkData(L, 2, "sendall"))
 	flags := optIntArg(L, 3, 0, "sendall")
 	// One deadline for the whole call, as Python 3.5+.
 	deadline := s.deadline()
@@ -225,14 +211,14 @@ func sockSendto(L *lua.LState) int {
 	}
 	addr, _ := checkAddr(L, n, n-1, "sendto", s.family)
 	s.checkPolicy(L, addr)
-	sent, err := s.sendOnce(L, []byte(data), flags, s.deadline(), addr.sa)
+	sent, err := s.sendOnce(L, bytesOf(data), flags, s.deadline(), addr.sa)
 	if err != nil {
 		s.fail(L, err, "sendto(%d bytes, %s)", len(data), formatAddr(addr.sa))
 	}
 	if s.tracing {
 		s.tracef("sendto(%d bytes, %s) -> %d", len(data), formatAddr(addr.sa), sent)
 	}
-	L.Push(lua.LNumber(sent))
+	L.Push(number(sent))
 	return 1
 }
 
@@ -269,21 +255,12 @@ func checkBufsize(L *lua.LState, fname string) int {
 	return n
 }
 
-// recvInto receives up to bufsize bytes (and the sender's address when
-// from is set) into a pooled buffer and returns them as a string: recv
-// never allocates bufsize bytes up front.
+// recv receives up to bufsize bytes (and the sender's address when from
+// is set) into a pooled buffer and returns them as a string: recv never
+// allocates bufsize bytes up front, and copies what arrived once.
 func (s *sock) recv(L *lua.LState, bufsize, flags int, from bool) (string, unix.Sockaddr, error) {
-	// Kept data is not served once closed: recv raises EBADF as Python does.
-	if len(s.rbuf) > 0 && flags == 0 && !s.closed() {
-		n := min(bufsize, len(s.rbuf))
-		data := string(s.rbuf[:n])
-		s.rbuf = s.rbuf[n:]
-		var sa unix.Sockaddr
-		// Linux's recvfrom names no sender on a stream socket (Python: None).
-		if from && s.typ != unix.SOCK_STREAM {
-			s.control(func(fd int) (err error) { sa, err = unix.Getpeername(fd); return })
-		}
-		return data, sa, nil
+	if len(s.rbuf) > 0 && flags == 0 {
+		return s.recvBuffered(bufsize, from)
 	}
 	if bufsize == 0 {
 		return "", nil, nil
@@ -299,32 +276,47 @@ func (s *sock) recv(L *lua.LState, bufsize, flags int, from bool) (string, unix.
 		}
 		buf = make([]byte, max(min(size, bufsize), 1))
 	}
-	buf = buf[:min(bufsize, len(buf))]
-	var n int
-	var sa unix.Sockaddr
-	err := s.io(L, false, func(fd int) (err error) {
-		if from || flags != 0 {
-			n, sa, err = unix.Recvfrom(fd, buf, flags)
-		} else {
-			n, err = unix.Read(fd, buf)
-		}
-		return err
-	})
+	n, sa, err := s.recvInto(L, buf[:min(bufsize, len(buf))], flags, from)
 	if err != nil {
 		return "", nil, err
 	}
 	return string(buf[:n]), sa, nil
 }
 
+// recvInto is one recv(2) into buf, waiting for data as the socket's mode
+// says.
+func (s *sock) recvInto(L *lua.LState, buf []byte, flags int, from bool) (int, unix.Sockaddr, error) {
+	op := sysOp{kind: opRead, buf: buf, flags: flags}
+	if from || flags != 0 {
+		op.kind = opRecvfrom
+	}
+	err := s.io(L, s.deadline(), &op)
+	return op.n, op.from, err
+}
+
+// recvBuffered serves recv from what recv_until read ahead.
+func (s *sock) recvBuffered(bufsize int, from bool) (string, unix.Sockaddr, error) {
+	if s.closed() {
+		// Kept data is not served once closed: EBADF, as Python.
+		return "", nil, unix.EBADF
+	}
+	n := min(bufsize, len(s.rbuf))
+	data := string(s.rbuf[:n])
+	s.rbuf = s.rbuf[n:]
+	var sa unix.Sockaddr
+	// Linux's recvfrom names no sender on a stream socket (Python: None).
+	if from && s.typ != unix.SOCK_STREAM {
+		s.control(func(fd int) (err error) { sa, err = unix.Getpeername(fd); return })
+	}
+	return data, sa, nil
+}
+
 // peekSize waits for a datagram and returns its full length.
 func (s *sock) peekSize(L *lua.LState) (int, error) {
-	var n int
 	var one [1]byte
-	err := s.io(L, false, func(fd int) (err error) {
-		n, _, err = unix.Recvfrom(fd, one[:], unix.MSG_PEEK|unix.MSG_TRUNC)
-		return err
-	})
-	return n, err
+	op := sysOp{kind: opRecvfrom, buf: one[:], flags: unix.MSG_PEEK | unix.MSG_TRUNC}
+	err := s.io(L, s.deadline(), &op)
+	return op.n, err
 }
 
 func sockRecv(L *lua.LState) int {
@@ -375,25 +367,36 @@ func sockRecvExactly(L *lua.LState) int {
 	if n < 0 {
 		Raisef(L, "ValueError", "negative size in recv_exactly")
 	}
+	// The bytes go from the kernel into the result once; the buffer grows
+	// as they arrive, so a large n allocates only what the peer sends.
+	if s.closed() {
+		s.fail(L, unix.EBADF, "recv_exactly(%d)", n)
+	}
 	buf := make([]byte, 0, min(n, recvChunk))
+	if len(s.rbuf) > 0 {
+		k := min(n, len(s.rbuf))
+		buf = append(buf, s.rbuf[:k]...)
+		s.rbuf = s.rbuf[k:]
+	}
 	for len(buf) < n {
-		data, _, err := s.recv(L, min(n-len(buf), recvChunk), 0, false)
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, min(n-len(buf), max(len(buf), recvChunk)))
+		}
+		got, _, err := s.recvInto(L, buf[len(buf):min(n, cap(buf))], 0, false)
 		if err != nil {
 			// Keep what arrived for the next read (after a timeout, say).
 			s.rbuf = append(buf, s.rbuf...)
-			if err != nil {
-				s.fail(L, err, "recv_exactly(%d)", n)
-			}
+			s.fail(L, err, "recv_exactly(%d)", n)
 		}
-		if data == "" {
+		if got == 0 {
 			eof(L, buf, fmt.Sprintf("expected %d", n))
 		}
-		buf = append(buf, data...)
+		buf = buf[:len(buf)+got]
 	}
 	if s.tracing {
 		s.tracef("recv_exactly(%d) -> %d bytes", n, len(buf))
 	}
-	L.Push(lua.LString(buf))
+	L.Push(lua.LString(stringOf(buf)))
 	return 1
 }
 
@@ -404,40 +407,49 @@ func sockRecvUntil(L *lua.LState) int {
 	if delim == "" {
 		argError(L, 1, "recv_until", "delimiter is empty")
 	}
-	var got []byte
+	// What was read ahead comes first; the kernel's bytes are read straight
+	// into the same buffer, which becomes the result without another copy.
+	if s.closed() {
+		s.fail(L, unix.EBADF, "recv_until(%q)", delim)
+	}
+	got := s.rbuf
+	s.rbuf = nil
 	searched := 0
 	for {
-		if i := bytes.Index(got[searched:], []byte(delim)); i >= 0 {
+		if i := bytes.Index(got[searched:], bytesOf(delim)); i >= 0 {
 			end := searched + i + len(delim)
 			if end > limit {
 				// Found past max in one read: refused as if read byte by byte.
-				s.rbuf = append(got, s.rbuf...)
+				s.rbuf = got
 				Raisef(L, "ValueError", "delimiter not found within %d bytes", limit)
 			}
 			// Keep what came after the delimiter for the next read.
-			s.rbuf = append(append([]byte(nil), got[end:]...), s.rbuf...)
+			if end < len(got) {
+				s.rbuf = append([]byte(nil), got[end:]...)
+			}
 			if s.tracing {
 				s.tracef("recv_until(%q) -> %d bytes", delim, end)
 			}
-			L.Push(lua.LString(got[:end]))
+			L.Push(lua.LString(stringOf(got[:end])))
 			return 1
 		}
 		searched = max(0, len(got)-len(delim)+1)
 		if len(got) >= limit {
-			s.rbuf = append(got, s.rbuf...)
+			s.rbuf = got
 			Raisef(L, "ValueError", "delimiter not found within %d bytes", limit)
 		}
-		data, _, err := s.recv(L, recvChunk, 0, false)
-		if err != nil {
-			s.rbuf = append(got, s.rbuf...)
-			if err != nil {
-				s.fail(L, err, "recv_until(%q)", delim)
-			}
+		if cap(got)-len(got) < recvChunk/4 {
+			got = slices.Grow(got, recvChunk)
 		}
-		if data == "" {
+		n, _, err := s.recvInto(L, got[len(got):cap(got)], 0, false)
+		if err != nil {
+			s.rbuf = got
+			s.fail(L, err, "recv_until(%q)", delim)
+		}
+		if n == 0 {
 			eof(L, got, fmt.Sprintf("before %q", delim))
 		}
-		got = append(got, data...)
+		got = got[:len(got)+n]
 	}
 }
 
@@ -570,7 +582,7 @@ func sockGetsockopt(L *lua.LState) int {
 	if err != nil {
 		s.fail(L, err, "getsockopt(%d, %d)", level, opt)
 	}
-	L.Push(lua.LNumber(v))
+	L.Push(number(v))
 	return 1
 }
 
@@ -601,7 +613,7 @@ func sockFileno(L *lua.LState) int {
 	if s.closed() {
 		L.Push(lua.LNumber(-1))
 	} else {
-		L.Push(lua.LNumber(s.fd))
+		L.Push(number(s.fd))
 	}
 	return 1
 }
