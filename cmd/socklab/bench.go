@@ -26,6 +26,7 @@ type benchFlags struct {
 	socklab    string
 	gsubSize   int
 	runTimeout time.Duration
+	from       string
 }
 
 func setupBench(fs *flag.FlagSet, e *env) {
@@ -39,6 +40,7 @@ func setupBench(fs *flag.FlagSet, e *env) {
 	fs.StringVar(&b.goTool, "go", defaultGo(), "the go command that builds the Go peers (empty: no Go column, and no W7/W8)")
 	fs.StringVar(&b.socklab, "socklab", "", "the socklab binary to measure (default: this one)")
 	fs.IntVar(&b.gsubSize, "gsub-size", 0, "W9's input size in bytes (default 1000000; smoke 10000)")
+	fs.StringVar(&b.from, "from", "", "run nothing: print the table (and write --chart) from an earlier run's --json `FILE`")
 	fs.DurationVar(&b.runTimeout, "run-timeout", 0, "limit on each single run, reported as timeout (default: 3m, W8 10m; smoke 1m)")
 }
 
@@ -87,7 +89,13 @@ func cmdBench(e *env) int {
 	}
 	ctx, cancel := e.runContext()
 	defer cancel()
-	res, err := bench.Run(ctx, opts)
+	var res *bench.Results
+	var err error
+	if b.from != "" {
+		res, err = bench.ReadJSON(b.from)
+	} else {
+		res, err = bench.Run(ctx, opts)
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "socklab %v\n", strings.TrimPrefix(err.Error(), "bench: "))
 		return exitUsage

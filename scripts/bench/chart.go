@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 )
 
 // Chart geometry, in SVG user units.
@@ -40,7 +41,7 @@ func (res *Results) Chart() ([]byte, error) {
 	if hi/lo < 4 {
 		lo, hi = lo/1.5, hi*1.5
 	}
-	const labelRoom = 50
+	const labelRoom = 72
 	perPixel := (math.Log(hi) - math.Log(lo)) / (plotRight - labelWidth - 2*labelRoom)
 	lo, hi = lo*math.Exp(-labelRoom*perPixel), hi*math.Exp(labelRoom*perPixel)
 	x := func(r float64) float64 {
@@ -98,13 +99,16 @@ func (res *Results) chartSubtitle() string {
 }
 
 // ticks are the 1-2-5 values between lo and hi that can be labelled
-// without crowding (48 units apart at x), in order: 1 first, then the
-// powers of ten, then the 2s and 5s where there is room.
+// without crowding at x (the labels' half widths plus a gap apart), in
+// order: 1 first, then the powers of ten, then the 2s and 5s where there
+// is room.
 func ticks(lo, hi float64, x func(float64) float64) []float64 {
 	var kept []float64
+	// About 7 units a character at font-size 12, and the "×".
+	halfWidth := func(t float64) float64 { return 3.5 * float64(len(tickLabel(t))+1) }
 	room := func(t float64) bool {
 		for _, k := range kept {
-			if math.Abs(x(t)-x(k)) < 48 {
+			if math.Abs(x(t)-x(k)) < halfWidth(t)+halfWidth(k)+12 {
 				return false
 			}
 		}
@@ -123,9 +127,12 @@ func ticks(lo, hi float64, x func(float64) float64) []float64 {
 	return kept
 }
 
-// tickLabel writes a tick without trailing zeros: 0.05, 0.5, 1, 20.
+// tickLabel writes a tick without trailing zeros: 0.0005, 0.5, 1, 20.
 func tickLabel(t float64) string {
-	return fmt.Sprintf("%g", math.Round(t*1000)/1000)
+	// Three significant digits hide float noise (2*1e-3); 'f' keeps
+	// 1000 out of exponent form.
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(t, 'g', 3, 64), 64)
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 // esc escapes text for XML.

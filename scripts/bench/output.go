@@ -2,6 +2,7 @@ package bench
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 )
@@ -14,6 +15,20 @@ func (res *Results) WriteJSON(path string) error {
 		return err
 	}
 	return writeAtomic(path, append(data, '\n'))
+}
+
+// ReadJSON reads results that WriteJSON wrote, to make the table and
+// the chart again without running.
+func ReadJSON(path string) (*Results, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var res Results
+	if err := json.Unmarshal(data, &res); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &res, nil
 }
 
 // WriteChart writes the ratio chart (SVG) to path.

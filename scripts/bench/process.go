@@ -156,6 +156,12 @@ func (r *runner) echoLoad(ctx context.Context, impl Impl, conns, rounds, size, b
 		return nil, err
 	}
 	m := gen.results()
+	select {
+	case <-srv.exited:
+		// Its /proc entry is gone with it: no peak to read.
+		return m, fmt.Errorf("w7_echo_server ended during the run (%v)%s", srv.err, srv.errs.suffix())
+	default:
+	}
 	rss, err := peakRSS(srv.cmd.Process.Pid)
 	if err != nil {
 		return m, err
@@ -204,20 +210,20 @@ func peakRSS(pid int) (float64, error) {
 	return 0, errors.New("peak RSS: no VmHWM in /proc/PID/status")
 }
 
-// nofileFor checks that the descriptor hard limit lets a server and the
-// load generator each hold conns connections. The soft limit is each
-// process's business: Go raises its own at start, and the Python server
-// does it with resource.setrlimit.
-func nofileFor(conns int) error {
+// nofileFor says why the descriptor hard limit does not let a server
+// and the load generator each hold conns connections, or "" when it
+// does. The soft limit is each process's business: Go raises its own at
+// start, and the Python server does it with resource.setrlimit.
+func nofileFor(conns int) string {
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		return fmt.Errorf("RLIMIT_NOFILE: %w", err)
+		return fmt.Sprintf("cannot read RLIMIT_NOFILE: %v", err)
 	}
 	need := uint64(conns) + 100
 	if lim.Max < need {
-		return fmt.Errorf("skipped: the open-files hard limit (RLIMIT_NOFILE) is %d, and %d connections need at least %d; raise it (ulimit -Hn as root, or limits.conf)", lim.Max, conns, need)
+		return fmt.Sprintf("the open-files hard limit (RLIMIT_NOFILE) is %d, and %d connections need at least %d: raise it (ulimit -Hn as root, or limits.conf)", lim.Max, conns, need)
 	}
-	return nil
+	return ""
 }
 
 // lineParser is a process's stdout, parsed line by line.

@@ -136,13 +136,19 @@ func (r *runner) runAll(ctx context.Context, selected []*workload) {
 			p.rows = append(p.rows, row)
 			r.res.Rows = append(r.res.Rows, row)
 		}
+		why := ""
 		if w.needsGo && !r.have[Go] {
+			why = "it needs the Go load generator"
+		} else if w.unable != nil {
+			why = w.unable()
+		}
+		if why != "" {
 			for _, row := range p.rows {
 				for _, impl := range impls {
-					row.skip(impl, "needs the Go load generator")
+					row.skip(impl, why)
 				}
 			}
-			r.note(w.id + ": skipped, it needs the Go load generator")
+			r.note(w.id + ": skipped, " + why)
 			continue
 		}
 		for _, impl := range impls {
@@ -161,15 +167,20 @@ func (r *runner) runAll(ctx context.Context, selected []*workload) {
 	for _, p := range plans {
 		for rep := 1; rep <= r.opts.Reps; rep++ {
 			for _, impl := range p.impls {
+				if ctx.Err() != nil {
+					// Interrupted: what has been measured is still reported.
+					r.note(fmt.Sprintf("interrupted after %d of %d runs", step, total))
+					r.finish()
+					return
+				}
 				step++
 				fmt.Fprintf(r.opts.Progress, "[%d/%d] %s %s %s rep %d ... ", step, total, p.w.id, p.w.short, impl, rep)
-				if ctx.Err() != nil {
-					fmt.Fprintln(r.opts.Progress, "cancelled")
-					r.record(p.rows, impl, rep, nil, ctx.Err())
-					continue
-				}
 				start := time.Now()
 				m, err := r.once(ctx, p.w, impl)
+				if ctx.Err() != nil {
+					fmt.Fprintln(r.opts.Progress, "interrupted")
+					continue // the loop's check ends the run
+				}
 				if err != nil {
 					fmt.Fprintf(r.opts.Progress, "%s\n", firstLine(err.Error()))
 				} else {
@@ -179,6 +190,11 @@ func (r *runner) runAll(ctx context.Context, selected []*workload) {
 			}
 		}
 	}
+	r.finish()
+}
+
+// finish computes every row's statistics.
+func (r *runner) finish() {
 	for _, row := range r.res.Rows {
 		row.finish()
 	}

@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -151,16 +152,19 @@ func isBetter(k kind, r float64) bool {
 	return r > 1
 }
 
-// ratioNumber writes a ratio with three significant digits (two
-// decimals below 10).
+// ratioNumber writes a ratio with two decimals, as the table
+// does, with more digits above 10 and two significant ones below 0.01
+// (so that a tiny ratio does not read as 0.00).
 func ratioNumber(r float64) string {
 	switch {
 	case r >= 100:
 		return fmt.Sprintf("%.0f", r)
 	case r >= 10:
 		return fmt.Sprintf("%.1f", r)
+	case r >= 0.00995:
+		return fmt.Sprintf("%.2f", r)
 	}
-	return fmt.Sprintf("%.2f", r)
+	return strconv.FormatFloat(r, 'g', 2, 64)
 }
 
 // formatValue writes a value as its row reads: rates with k and M, the

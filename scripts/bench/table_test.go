@@ -82,6 +82,8 @@ func TestRatioText(t *testing.T) {
 		{count, 0.5, "0.50× the count (fewer)"},
 		{rate, 123.4, "123× the rate (faster)"},
 		{rate, 0, "—"},
+		{speed, 0.00045, "0.00045× the rate (slower)"},
+		{speed, 0.0099, "0.0099× the rate (slower)"},
 	}
 	for _, c := range cases {
 		row := &Row{Kind: c.k, Ratio: c.ratio}
@@ -232,15 +234,15 @@ func TestChartNothingToDraw(t *testing.T) {
 
 func TestTicks(t *testing.T) {
 	t.Parallel()
-	lin := func(f float64) float64 { return f * 100 } // 48 units = 0.48
+	lin := func(f float64) float64 { return f * 100 }
 	cases := []struct {
 		lo, hi float64
 		want   []float64
 	}{
 		{0.4, 3, []float64{0.5, 1, 2}},
-		// 0.2 and 0.5 are too close to 0.1 at this scale; 1 and the
-		// powers of ten come first.
-		{0.05, 30, []float64{0.1, 1, 2, 5, 10, 20}},
+		// 0.2 is too close to 0.1 at this scale (10 units for two
+		// labels of 4 characters); 1 and the powers of ten come first.
+		{0.05, 30, []float64{0.1, 0.5, 1, 2, 5, 10, 20}},
 		{0.9, 1.1, []float64{1}},
 	}
 	for _, c := range cases {
@@ -254,6 +256,15 @@ func TestTicks(t *testing.T) {
 				t.Errorf("ticks(%v, %v) = %v, want %v", c.lo, c.hi, got, c.want)
 				break
 			}
+		}
+	}
+}
+
+func TestTickLabel(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[float64]string{0.0001: "0.0001", 0.002: "0.002", 0.5: "0.5", 1: "1", 20: "20", 500: "500", 1000: "1000", 0.30000000000000004: "0.3"} {
+		if got := tickLabel(in); got != want {
+			t.Errorf("tickLabel(%v) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -370,10 +381,10 @@ func TestWriteAtomic(t *testing.T) {
 
 func TestNofileFor(t *testing.T) {
 	t.Parallel()
-	if err := nofileFor(10); err != nil {
-		t.Errorf("10 connections: %v", err)
+	if why := nofileFor(10); why != "" {
+		t.Errorf("10 connections: %s", why)
 	}
-	if err := nofileFor(1 << 40); err == nil || !strings.Contains(err.Error(), "hard limit") {
-		t.Errorf("2^40 connections: %v, want a hard-limit message", err)
+	if why := nofileFor(1 << 40); !strings.Contains(why, "hard limit") {
+		t.Errorf("2^40 connections: %q, want a hard-limit message", why)
 	}
 }

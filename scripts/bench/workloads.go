@@ -99,6 +99,9 @@ type workload struct {
 	rows  []rowSpec
 	// needsGo marks workloads whose client is the Go load generator.
 	needsGo bool
+	// unable, when set, says why the machine cannot run the workload
+	// ("" when it can); the workload is then skipped with that note.
+	unable func() string
 	// run runs it once in one implementation.
 	run     func(ctx context.Context, r *runner, impl Impl) (metrics, error)
 	timeout time.Duration
@@ -172,6 +175,7 @@ func workloads(sz sizes) []*workload {
 		},
 		{
 			id: "W8", short: "scale", needsGo: true, timeout: sz.scaleTime,
+			unable: func() string { return nofileFor(sz.scaleConns) },
 			rows: []rowSpec{
 				{key: "served", label: fmt.Sprintf("W8 %s concurrent connections: served", amount(sz.scaleConns)), unit: "conns", kind: count},
 				{key: "rt_per_s", label: fmt.Sprintf("W8 %d round trips each, once all connected", sz.scaleRounds), unit: "rt/s", kind: rate},
@@ -179,9 +183,6 @@ func workloads(sz sizes) []*workload {
 				{key: rssKey, label: "W8 server peak RSS", unit: "MiB", kind: memory},
 			},
 			run: func(ctx context.Context, r *runner, impl Impl) (metrics, error) {
-				if err := nofileFor(sz.scaleConns); err != nil {
-					return nil, err
-				}
 				m, err := r.echoLoad(ctx, impl, sz.scaleConns, sz.scaleRounds, sz.msgSize, sz.backlog)
 				return m, check(err, m, "served", sz.scaleConns, "connections served")
 			},
