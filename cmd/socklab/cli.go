@@ -32,6 +32,7 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	flags  *commonFlags
+	bench  benchFlags // socklab bench's own flags
 }
 
 // command is one subcommand.
@@ -55,6 +56,7 @@ func init() {
 		{name: "show", usage: "NAME", help: "print a bundled script (tcp_basic/server) or an exercise's scripts", run: cmdShow},
 		{name: "eject", usage: "NAME [DIR]", help: "copy an exercise's files into DIR (default ./NAME) to edit them", run: cmdEject},
 		{name: "demo", usage: "NAME", help: "run an exercise's server and client together, output labelled [server]/[client]", run: cmdDemo, setup: setupDemo},
+		{name: "bench", usage: "", help: "the benchmark suite: socklab, CPython and Go side by side, one table of medians (--smoke: a quick correctness check)", run: cmdBench, setup: setupBench},
 	}
 }
 

@@ -1,0 +1,1 @@
+-- W5: an empty script; the runner times the whole process.
