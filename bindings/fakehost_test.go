@@ -55,6 +55,7 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 }
 
 func (h *fakeHost) Unlocked(fn func())       { fn() }
+func (h *fakeHost) Contended() bool          { return false }
 func (h *fakeHost) Stdout() io.Writer        { return lockedWriter{&h.mu, &h.stdout} }
 func (h *fakeHost) Stderr() io.Writer        { return lockedWriter{&h.mu, &h.stderr} }
 func (h *fakeHost) Allowed(netip.Addr) bool  { return true }

@@ -16,6 +16,9 @@ type Host interface {
 	// Unlocked runs fn with the interpreter lock released, so that other
 	// threads run while fn blocks. fn must not touch any Lua value.
 	Unlocked(fn func())
+	// Contended reports whether another thread waits for the lock, so
+	// that a short system call is worth making with it released.
+	Contended() bool
 	// Stdout and Stderr are the host's output streams; writes are whole.
 	Stdout() io.Writer
 	Stderr() io.Writer

@@ -173,8 +173,25 @@ func (op *sysOp) run(fd int) (err error) {
 	return err
 }
 
-// try runs op once, without waiting.
+// try runs op once, without waiting. When another thread waits for the
+// interpreter lock, the call is made with the lock released, so that the
+// other thread runs Lua meanwhile (CPython releases it around every
+// socket call).
 func (s *sock) try(op *sysOp) error {
+	if s.host != nil && s.host.Contended() {
+		// c escapes to the closure; op stays on the caller's stack.
+		c := struct {
+			op  sysOp
+			err error
+		}{op: *op}
+		s.host.Unlocked(func() { c.err = s.tryLocked(&c.op) })
+		*op = c.op
+		return c.err
+	}
+	return s.tryLocked(op)
+}
+
+func (s *sock) tryLocked(op *sysOp) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.open {

@@ -263,6 +263,12 @@ func (rt *Runtime) Unlocked(fn func()) {
 	fn()
 }
 
+// Contended reports whether another thread waits for the interpreter
+// lock: a call that is about to make a system call then releases it
+// around the call, as CPython does, so that the other thread runs Lua
+// meanwhile; uncontended, releasing would only cost time.
+func (rt *Runtime) Contended() bool { return rt.gil.contended() }
+
 // Stdout is the script's standard output.
 func (rt *Runtime) Stdout() io.Writer { return rt.stdout }
 
