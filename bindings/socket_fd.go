@@ -46,6 +46,9 @@ type sock struct {
 	// trying it first as well would cost a system call that most likely
 	// says EAGAIN (the recv of a ping-pong). Guarded by the interpreter lock.
 	blocked [2]bool
+	// bulk: the last recv filled a large read, so the next one reads
+	// straight into its result (recvDirect). Guarded by the interpreter lock.
+	bulk bool
 
 	timeout time.Duration // < 0: blocking (Python's None); 0: non-blocking
 	rbuf    []byte        // read ahead by recv_until, served before the kernel's
@@ -123,6 +126,12 @@ func (s *sock) control(op func(fd int) error) error {
 type sysOp struct {
 	kind  opKind
 	buf   []byte        // read into, or written from
+	// scratch, when > 0, asks for a pooled buffer of that many bytes to
+	// read into, taken just before each attempt and given back when it
+	// would block: a thread parked in recv holds no buffer (10,000 of them
+	// would hold 640 MiB). After a read, release gives it back.
+	scratch int
+	pooled  *[]byte
 	flags int           // send and recv flags
 	to    unix.Sockaddr // sendto's address, connect's
 	n     int           // bytes moved; accept's new descriptor
@@ -150,6 +159,15 @@ func (op *sysOp) direction() int {
 
 // run makes the system call on fd.
 func (op *sysOp) run(fd int) (err error) {
+	if op.scratch > 0 && op.pooled == nil {
+		op.pooled = bufPool.Get().(*[]byte)
+		op.buf = (*op.pooled)[:op.scratch]
+	}
+	defer func() {
+		if op.pooled != nil && wouldBlock(err) {
+			op.release()
+		}
+	}()
 	switch op.kind {
 	case opRead:
 		op.n, err = unix.Read(fd, op.buf)
@@ -171,6 +189,14 @@ func (op *sysOp) run(fd int) (err error) {
 		}
 	}
 	return err
+}
+
+// release gives the pooled buffer back.
+func (op *sysOp) release() {
+	if op.pooled != nil {
+		bufPool.Put(op.pooled)
+		op.pooled, op.buf = nil, nil
+	}
 }
 
 // try runs op once, without waiting. When another thread waits for the

@@ -265,33 +265,65 @@ func (s *sock) recv(L *lua.LState, bufsize, flags int, from bool) (string, unix.
 	if bufsize == 0 {
 		return "", nil, nil
 	}
-	bp := bufPool.Get().(*[]byte)
-	defer bufPool.Put(bp)
-	buf := *bp
-	if bufsize > len(buf) && s.typ != unix.SOCK_STREAM {
+	if bufsize > recvChunk && s.typ != unix.SOCK_STREAM {
 		// A datagram is never split: learn its size, then take it whole.
 		size, err := s.peekSize(L)
 		if err != nil {
 			return "", nil, err
 		}
-		buf = make([]byte, max(min(size, bufsize), 1))
+		return s.recvDirect(L, max(min(size, bufsize), 1), flags, from)
 	}
-	n, sa, err := s.recvInto(L, buf[:min(bufsize, len(buf))], flags, from)
+	if s.bulk && bufsize >= bulkRead {
+		return s.recvDirect(L, min(bufsize, recvChunk), flags, from)
+	}
+	op := s.recvOp(nil, flags, from)
+	op.scratch = min(bufsize, recvChunk)
+	err := s.io(L, s.deadline(), &op)
+	defer op.release()
 	if err != nil {
 		return "", nil, err
 	}
-	return string(buf[:n]), sa, nil
+	s.bulk = op.n >= bulkRead
+	return string(op.buf[:op.n]), op.from, nil
+}
+
+// bulkRead is the size of a read that makes the next one a bulk read.
+const bulkRead = 16 << 10
+
+// recvDirect receives into a buffer of size bytes that becomes the result:
+// one copy, from the kernel, as CPython's recv makes. It serves bulk
+// transfers, where recv after recv fills most of its buffer; a read that
+// comes back mostly empty is copied out, so as not to keep the buffer
+// alive, and ends the bulk mode.
+func (s *sock) recvDirect(L *lua.LState, size, flags int, from bool) (string, unix.Sockaddr, error) {
+	buf := make([]byte, size)
+	n, sa, err := s.recvInto(L, buf, flags, from)
+	if err != nil {
+		return "", nil, err
+	}
+	s.bulk = n >= bulkRead
+	if n < size/2 {
+		return string(buf[:n]), sa, nil
+	}
+	return stringOf(buf[:n]), sa, nil
 }
 
 // recvInto is one recv(2) into buf, waiting for data as the socket's mode
 // says.
 func (s *sock) recvInto(L *lua.LState, buf []byte, flags int, from bool) (int, unix.Sockaddr, error) {
+	op := s.recvOp(buf, flags, from)
+	err := s.io(L, s.deadline(), &op)
+	return op.n, op.from, err
+}
+
+// recvOp is the call that receives into buf: read(2), or recvfrom(2) when
+// there are flags or the sender's address is wanted.
+func (s *sock) recvOp(buf []byte, flags int, from bool) sysOp {
 	op := sysOp{kind: opRead, buf: buf, flags: flags}
 	if from || flags != 0 {
 		op.kind = opRecvfrom
 	}
-	err := s.io(L, s.deadline(), &op)
-	return op.n, op.from, err
+	return op
 }
 
 // recvBuffered serves recv from what recv_until read ahead.
