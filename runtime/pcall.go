@@ -20,33 +20,9 @@ import (
 // using the main chunk's locals, say) reads Go nil and crashes. Every
 // handler therefore ends with closeUpvalues.
 //
-// Children are reused: after a protected call returns, normally or by an
-// error, none of its upvalues is open, so the next call starts clean.
-
-// child returns an idle state sharing L's globals and context.
-func (rt *Runtime) child(L *lua.LState) *lua.LState {
-	var c *lua.LState
-	if n := len(rt.children); n > 0 {
-		c = rt.children[n-1]
-		rt.children = rt.children[:n-1]
-	} else {
-		var stop func()
-		c, stop = L.NewThread()
-		if stop != nil {
-			stop()
-		}
-	}
-	c.SetContext(L.Context())
-	return c
-}
-
-// release returns a child to the pool once it is clean again.
-func (rt *Runtime) release(c *lua.LState) {
-	c.SetTop(0)
-	if len(rt.children) < 16 {
-		rt.children = append(rt.children, c)
-	}
-}
+// Children come from the runtime's idle states (states.go): after a
+// protected call returns, normally or by an error, none of its upvalues is
+// open, so the next call starts clean.
 
 // pcall is Lua's pcall(f, ...) on a child state. SystemExit goes through
 // it, as sys.exit goes through Python's `except Exception`.
@@ -66,7 +42,7 @@ func (rt *Runtime) xpcall(L *lua.LState) int {
 
 // protected calls the function at index fn with the values above it.
 func (rt *Runtime) protected(L *lua.LState, fn int, handler *lua.LFunction) int {
-	c := rt.child(L)
+	c := rt.state(L, L.Context())
 	top := L.GetTop()
 	for i := fn; i <= top; i++ {
 		c.Push(L.Get(i))

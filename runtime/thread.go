@@ -16,7 +16,6 @@ type thread struct {
 	ident  int
 	daemon bool
 	done   chan struct{}
-	cancel context.CancelFunc
 }
 
 func (t *thread) Name() string          { return t.name }
@@ -46,12 +45,7 @@ func nextIdent() int { return int(idents.Add(1)) }
 func (rt *Runtime) StartThread(L *lua.LState, spec bindings.ThreadSpec) (bindings.Thread, error) {
 	rt.mu.Lock()
 	runCtx := rt.runCtx
-	n := 0
-	for t := range rt.threads {
-		if t.Alive() {
-			n++
-		}
-	}
+	n := len(rt.threads)
 	rt.mu.Unlock()
 	if runCtx == nil || runCtx.Err() != nil {
 		return nil, bindings.NewError("RuntimeError", "can't create new thread at interpreter shutdown")
@@ -66,13 +60,10 @@ func (rt *Runtime) StartThread(L *lua.LState, spec bindings.ThreadSpec) (binding
 		t.name = fmt.Sprintf("Thread-%d", rt.started)
 		rt.mu.Unlock()
 	}
-	ctx, cancel := context.WithCancel(context.WithValue(runCtx, threadKey{}, t))
-	t.cancel = cancel
-	th, stop := L.NewThread()
-	if stop != nil {
-		stop() // NewThread's own context is replaced by the thread's
-	}
-	th.SetContext(ctx)
+	// The run's context, naming the thread. A thread needs no cancellation
+	// of its own: it stops when the run does.
+	ctx := context.WithValue(runCtx, threadKey{}, t)
+	th := rt.state(L, ctx)
 
 	rt.mu.Lock()
 	rt.threads[t] = struct{}{}
@@ -80,10 +71,9 @@ func (rt *Runtime) StartThread(L *lua.LState, spec bindings.ThreadSpec) (binding
 	rt.wg.Add(1)
 	go func() {
 		defer rt.wg.Done()
-		defer cancel()
-		defer close(t.done)
 		rt.gil.acquire()
 		defer rt.gil.release()
+		defer rt.finish(t, th)
 		th.Push(spec.Fn)
 		for _, a := range spec.Args {
 			th.Push(a)
@@ -96,6 +86,17 @@ func (rt *Runtime) StartThread(L *lua.LState, spec bindings.ThreadSpec) (binding
 		}
 	}()
 	return t, nil
+}
+
+// finish ends thread t, whose state was th: the state goes back to the
+// idle ones and the runtime forgets the thread at once, so that a server
+// starting a thread per connection holds only the live ones.
+func (rt *Runtime) finish(t *thread, th *lua.LState) {
+	rt.release(th)
+	rt.mu.Lock()
+	delete(rt.threads, t)
+	rt.mu.Unlock()
+	close(t.done)
 }
 
 // CurrentThread returns the thread that runs L.
@@ -112,14 +113,9 @@ func (rt *Runtime) CurrentThread(L *lua.LState) bindings.Thread {
 func (rt *Runtime) ActiveThreads() int {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
-	n := 0
+	n := len(rt.threads)
 	if rt.main != nil && rt.main.Alive() {
 		n++
-	}
-	for t := range rt.threads {
-		if t.Alive() {
-			n++
-		}
 	}
 	return n
 }
@@ -131,10 +127,9 @@ func (rt *Runtime) waitThreads(ctx context.Context) *ScriptError {
 		var wait *thread
 		rt.mu.Lock()
 		for t := range rt.threads {
-			if !t.Alive() {
-				delete(rt.threads, t)
-			} else if !t.daemon && wait == nil {
+			if !t.daemon {
 				wait = t
+				break
 			}
 		}
 		rt.mu.Unlock()
