@@ -65,27 +65,44 @@ func (rt *Runtime) StartThread(L *lua.LState, spec bindings.ThreadSpec) (binding
 	ctx := context.WithValue(runCtx, threadKey{}, t)
 	th := rt.state(L, ctx)
 
+	th.Push(spec.Fn)
+	for _, a := range spec.Args {
+		th.Push(a)
+	}
+
 	rt.mu.Lock()
 	rt.threads[t] = struct{}{}
 	rt.mu.Unlock()
 	rt.wg.Add(1)
-	go func() {
-		defer rt.wg.Done()
-		rt.gil.acquire()
-		defer rt.gil.release()
-		defer rt.finish(t, th)
-		th.Push(spec.Fn)
-		for _, a := range spec.Args {
-			th.Push(a)
-		}
-		if err := rt.callTraced(th, len(spec.Args), 0); err != nil && err.Kind != "SystemExit" {
-			if err.Kind == "KeyboardInterrupt" && ctx.Err() != nil {
-				return // stopped at the end of the program, as daemons are
-			}
-			fmt.Fprintf(rt.stderr, "Exception in thread %s:\n%s", t.name, err.Traceback())
-		}
-	}()
+	go rt.runThread(t, th, len(spec.Args))
 	return t, nil
+}
+
+// runThread runs thread t: the function on th's stack, below its nargs
+// arguments. Its frame lies under every frame of the thread, so it stays
+// small (no defers; a protected call recovers every panic): a thread
+// blocked in pcall is only a few hundred bytes short of outgrowing its
+// goroutine's first stack (4 KiB).
+func (rt *Runtime) runThread(t *thread, th *lua.LState, nargs int) {
+	rt.gil.acquire()
+	if err := rt.callTraced(th, nargs, 0); err != nil {
+		rt.threadFailed(t, th, err)
+	}
+	rt.finish(t, th)
+	rt.gil.release()
+	rt.wg.Done()
+}
+
+// threadFailed reports an uncaught error of thread t, as CPython's
+// threading.excepthook does.
+func (rt *Runtime) threadFailed(t *thread, th *lua.LState, err *ScriptError) {
+	if err.Kind == "SystemExit" {
+		return
+	}
+	if err.Kind == "KeyboardInterrupt" && th.Context().Err() != nil {
+		return // stopped at the end of the program, as daemons are
+	}
+	fmt.Fprintf(rt.stderr, "Exception in thread %s:\n%s", t.name, err.Traceback())
 }
 
 // finish ends thread t, whose state was th: the state goes back to the

@@ -167,10 +167,12 @@ func measure(kind, cli string, n int, profDir string) (result, error) {
 	res := result{kind: kind, n: n}
 	var cmd *exec.Cmd
 	switch kind {
-	case "lib":
-		cmd = exec.Command(os.Args[0], "serve", "plain")
-	case "lib-pcall":
-		cmd = exec.Command(os.Args[0], "serve", "pcall")
+	case "lib", "lib-pcall":
+		prof := "noprofile"
+		if profDir != "" {
+			prof = "profile"
+		}
+		cmd = exec.Command(os.Args[0], "serve", strings.TrimPrefix(strings.TrimPrefix(kind, "lib"), "-"), prof)
 	case "cli":
 		f, err := os.CreateTemp("", "connmem-*.lua")
 		if err != nil {
@@ -322,10 +324,12 @@ func procStatus(pid int) (rss, hwm int64) {
 // GC settings, and answers "stats [profile]" lines on stdin with Go's
 // memory statistics (before and after a collection).
 func serve(args []string) {
-	goruntime.MemProfileRate = 4096
 	src := luaPlain
 	if len(args) > 0 && args[0] == "pcall" {
 		src = luaPcall
+	}
+	if len(args) > 1 && args[1] == "profile" {
+		goruntime.MemProfileRate = 512 // exact enough per connection
 	}
 	go func() {
 		in := bufio.NewScanner(os.Stdin)
@@ -356,6 +360,9 @@ func serve(args []string) {
 				"goroutines":    goruntime.NumGoroutine(),
 				"numGC":         after.NumGC,
 				"totalAllocMiB": mib(after.TotalAlloc),
+				"heapIdleKept":  mib(before.HeapIdle - before.HeapReleased),
+				"gcSys":         mib(after.GCSys),
+				"otherSys":      mib(after.OtherSys + after.MSpanSys + after.MCacheSys + after.BuckHashSys),
 			})
 			fmt.Println(string(b))
 		}
