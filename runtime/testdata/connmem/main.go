@@ -6,7 +6,7 @@
 //
 // For each server it starts the server as a separate process, reads the
 // port it prints, dials N connections and keeps them all open, does 3
-// round trips of 32 bytes on each, then reads the server's VmRSS/VmHWM
+// round trips (-rounds) of 32 bytes on each, then reads the server's VmRSS/VmHWM
 // from /proc. The in-process socklab server also reports Go's MemStats
 // (heap, stacks) and can write a heap profile.
 //
@@ -106,6 +106,7 @@ func main() {
 	servers := flag.String("servers", "lib,py", "servers to run: lib (runtime in a child), lib-pcall, cli, py")
 	cli := flag.String("cli", "", "path of a socklab binary, for -servers cli")
 	runs := flag.Int("runs", 1, "repetitions")
+	rounds := flag.Int("rounds", 3, "round trips per connection (W7: 500, W8: 3)")
 	profile := flag.String("heapprofile", "", "directory for heap profiles of the lib servers")
 	flag.Parse()
 	raiseNofile()
@@ -116,7 +117,7 @@ func main() {
 		}
 		for r := 0; r < *runs; r++ {
 			for _, kind := range strings.Split(*servers, ",") {
-				res, err := measure(kind, *cli, n, *profile)
+				res, err := measure(kind, *cli, n, *rounds, *profile)
 				if err != nil {
 					fmt.Printf("%-9s N=%-6d error: %v\n", kind, n, err)
 					continue
@@ -163,7 +164,7 @@ func (r result) String() string {
 	return s
 }
 
-func measure(kind, cli string, n int, profDir string) (result, error) {
+func measure(kind, cli string, n, rounds int, profDir string) (result, error) {
 	res := result{kind: kind, n: n}
 	var cmd *exec.Cmd
 	switch kind {
@@ -232,7 +233,7 @@ func measure(kind, cli string, n int, profDir string) (result, error) {
 		c := conns[i]
 		c.SetDeadline(time.Now().Add(120 * time.Second))
 		buf := make([]byte, 32)
-		for range 3 {
+		for range rounds {
 			if _, err := c.Write(msg); err != nil {
 				return err
 			}
