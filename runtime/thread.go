@@ -80,9 +80,9 @@ func (rt *Runtime) StartThread(L *lua.LState, spec bindings.ThreadSpec) (binding
 
 // runThread runs thread t: the function on th's stack, below its nargs
 // arguments. Its frame lies under every frame of the thread, so it stays
-// small (no defers; a protected call recovers every panic): a thread
-// blocked in pcall is only a few hundred bytes short of outgrowing its
-// goroutine's first stack (4 KiB).
+// small (no defers; a protected call recovers every panic): a goroutine's
+// first stack (4 KiB) holds 3168 bytes of frames, and a thread blocked in
+// pcall(sk.recv, ...) needs 3152.
 func (rt *Runtime) runThread(t *thread, th *lua.LState, nargs int) {
 	rt.gil.acquire()
 	if err := rt.callTraced(th, nargs, 0); err != nil {
