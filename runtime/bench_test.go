@@ -58,3 +58,40 @@ func BenchmarkPcall(b *testing.B) {
 	benchScript(b, `local f = function(i) if i % 2 == 0 then error("even") end return i end
 		for i = 1, tonumber(arg[1]) do pcall(f, i) end`)
 }
+
+// Starting a thread that does nothing and joining it: what every
+// threading.Thread costs (its state, goroutine and context).
+func BenchmarkThreadStart(b *testing.B) {
+	benchScript(b, `local f = function() end
+		for i = 1, tonumber(arg[1]) do
+			local t = threading.Thread{target = f}
+			t:start()
+			t:join()
+		end`)
+}
+
+// A blocking round trip between two threads: the main thread sends, a
+// second thread answers, each wait handing the interpreter lock over.
+func BenchmarkThreadRoundTrip(b *testing.B) {
+	cases := []struct{ name, src string }{
+		{"socketpair", `local a, b = socket.socketpair()
+			local n = tonumber(arg[1])
+			local t = threading.Thread{target = function()
+				for i = 1, n do b:sendall(b:recv(1)) end
+			end}
+			t:start()
+			for i = 1, n do a:sendall("p"); a:recv(1) end
+			t:join()`},
+		{"queue", `local ping, pong = queue.Queue(), queue.Queue()
+			local n = tonumber(arg[1])
+			local t = threading.Thread{target = function()
+				for i = 1, n do pong:put(ping:get()) end
+			end}
+			t:start()
+			for i = 1, n do ping:put(i); pong:get() end
+			t:join()`},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) { benchScript(b, c.src) })
+	}
+}

@@ -156,10 +156,15 @@ func (rt *Runtime) callTraced(L *lua.LState, nargs, nret int) *ScriptError {
 	if rt.handler == nil {
 		rt.handler = L.NewFunction(rt.traceHandler)
 	}
-	err := L.PCall(nargs, nret, rt.handler)
-	if err == nil {
-		return nil
+	if err := L.PCall(nargs, nret, rt.handler); err != nil {
+		return rt.callFailed(L, err)
 	}
+	return nil
+}
+
+// callFailed is callTraced's failure, apart so that callTraced's frame,
+// under every frame of a thread, stays small.
+func (rt *Runtime) callFailed(L *lua.LState, err error) *ScriptError {
 	var apiErr *lua.ApiError
 	if errors.As(err, &apiErr) {
 		if ud, ok := apiErr.Object.(*lua.LUserData); ok {

@@ -20,40 +20,13 @@ import (
 // using the main chunk's locals, say) reads Go nil and crashes. Every
 // handler therefore ends with closeUpvalues.
 //
-// Children are reused: after a protected call returns, normally or by an
-// error, none of its upvalues is open, so the next call starts clean.
-
-// child returns an idle state sharing L's globals and context.
-func (rt *Runtime) child(L *lua.LState) *lua.LState {
-	var c *lua.LState
-	if n := len(rt.children); n > 0 {
-		c = rt.children[n-1]
-		rt.children = rt.children[:n-1]
-	} else {
-		var stop func()
-		c, stop = L.NewThread()
-		if stop != nil {
-			stop()
-		}
-	}
-	c.SetContext(L.Context())
-	return c
-}
-
-// release returns a child to the pool once it is clean again.
-func (rt *Runtime) release(c *lua.LState) {
-	c.SetTop(0)
-	if len(rt.children) < 16 {
-		rt.children = append(rt.children, c)
-	}
-}
+// Children come from the runtime's idle states (states.go): after a
+// protected call returns, normally or by an error, none of its upvalues is
+// open, so the next call starts clean.
 
 // pcall is Lua's pcall(f, ...) on a child state. SystemExit goes through
 // it, as sys.exit goes through Python's `except Exception`.
 func (rt *Runtime) pcall(L *lua.LState) int {
-	if L.GetTop() == 0 {
-		L.ArgError(1, "value expected")
-	}
 	return rt.protected(L, 1, nil)
 }
 
@@ -64,40 +37,24 @@ func (rt *Runtime) xpcall(L *lua.LState) int {
 	return rt.protected(L, 1, handler)
 }
 
-// protected calls the function at index fn with the values above it.
+// protected calls the function at index fn with the values above it. Its
+// frame lies under every frame of the call, so what is not the call itself
+// is in functions of its own.
 func (rt *Runtime) protected(L *lua.LState, fn int, handler *lua.LFunction) int {
-	c := rt.child(L)
 	top := L.GetTop()
+	if top < fn {
+		L.ArgError(1, "value expected")
+	}
+	c := rt.state(L, L.Context())
 	for i := fn; i <= top; i++ {
 		c.Push(L.Get(i))
 	}
 	var h *lua.LFunction
 	if handler != nil {
-		h = c.NewFunction(func(L *lua.LState) int {
-			L.Push(handler)
-			L.Push(L.Get(1))
-			L.Call(1, 1)
-			closeUpvalues(L)
-			return 1
-		})
+		h = messageHandler(c, handler)
 	}
-	err := c.PCall(top-fn, lua.MultRet, h)
-	if err != nil {
-		v := rt.caught(c, err)
-		rt.release(c)
-		if e, ok := bindings.ErrorFromValue(v); ok {
-			if e.Where == "" {
-				// Raised by a function pcall called directly: the error
-				// happened at pcall's line.
-				v.(*lua.LTable).RawSetString("where", lua.LString(bindings.Position(L)))
-			}
-			if e.Kind == "SystemExit" {
-				L.Error(v, 0)
-			}
-		}
-		L.Push(lua.LFalse)
-		L.Push(v)
-		return 2
+	if err := c.PCall(top-fn, lua.MultRet, h); err != nil {
+		return rt.protectedFailed(L, c, err)
 	}
 	n := c.GetTop()
 	L.Push(lua.LTrue)
@@ -106,6 +63,38 @@ func (rt *Runtime) protected(L *lua.LState, fn int, handler *lua.LFunction) int 
 	}
 	rt.release(c)
 	return n + 1
+}
+
+// messageHandler calls xpcall's handler with the error, then closes the
+// upvalues gopher-lua leaves open when a handler is set.
+func messageHandler(c *lua.LState, handler *lua.LFunction) *lua.LFunction {
+	return c.NewFunction(func(L *lua.LState) int {
+		L.Push(handler)
+		L.Push(L.Get(1))
+		L.Call(1, 1)
+		closeUpvalues(L)
+		return 1
+	})
+}
+
+// protectedFailed returns pcall's false and the error from the child c
+// whose call failed with err; SystemExit goes on up.
+func (rt *Runtime) protectedFailed(L, c *lua.LState, err error) int {
+	v := rt.caught(c, err)
+	rt.release(c)
+	if e, ok := bindings.ErrorFromValue(v); ok {
+		if e.Where == "" {
+			// Raised by a function pcall called directly: the error
+			// happened at pcall's line.
+			v.(*lua.LTable).RawSetString("where", lua.LString(bindings.Position(L)))
+		}
+		if e.Kind == "SystemExit" {
+			L.Error(v, 0)
+		}
+	}
+	L.Push(lua.LFalse)
+	L.Push(v)
+	return 2
 }
 
 // caught is the Lua value pcall returns for err: the raised value, a

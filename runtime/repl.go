@@ -116,8 +116,7 @@ func (rt *Runtime) Eval(ctx context.Context, src string) (serr *ScriptError, inc
 		}
 		return &ScriptError{Kind: "SyntaxError", Message: err.Error()}, false
 	}
-	c := rt.child(rt.L)
-	c.SetContext(stmtCtx)
+	c := rt.state(rt.L, stmtCtx)
 	c.Push(fn)
 	if serr := rt.callTraced(c, 0, lua.MultRet); serr != nil {
 		rt.release(c)

@@ -66,15 +66,16 @@ type Runtime struct {
 	input  *lineInput
 
 	// Guarded by the interpreter lock.
-	children []*lua.LState       // idle states for protected calls
-	sources  map[string][]string // chunk name -> source lines
-	handler  *lua.LFunction      // the traceback message handler
-	main     *thread             // the main thread of the current run
+	idle    []*lua.LState       // states for threads and protected calls, to reuse
+	proto   *lua.LState         // the state they are made from (states.go)
+	sources map[string][]string // chunk name -> source lines
+	handler *lua.LFunction      // the traceback message handler
+	main    *thread             // the main thread of the current run
 
 	mu        sync.Mutex // guards what goroutines touch without the lock
 	resources map[*resource]struct{}
-	threads   map[*thread]struct{}
-	started   int // threads started, for their default names
+	threads   map[*thread]struct{} // the live ones
+	started   int                  // threads started, for their default names
 	runCtx    context.Context
 	cancelRun context.CancelFunc
 	interrupt context.CancelFunc // the REPL chunk that runs
@@ -106,14 +107,7 @@ func New(opts Options) *Runtime {
 	if opts.Trace != nil {
 		rt.trace = &lockedWriter{w: opts.Trace}
 	}
-	rt.L = lua.NewState(lua.Options{
-		// Small stacks that grow: every thread and protected call gets a
-		// state of its own.
-		CallStackSize:       1024,
-		RegistrySize:        1024,
-		RegistryMaxSize:     1024 * 1024,
-		MinimizeStackMemory: true,
-	})
+	rt.L = lua.NewState(stateOptions())
 	rt.openLibs()
 	return rt
 }

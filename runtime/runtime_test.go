@@ -92,6 +92,20 @@ func TestPcallKeepsUpvaluesShared(t *testing.T) {
 			print(get())`, "1"},
 		{"loop of pcalls", `local n=0; local function f() n=n+1 end
 			for i = 1, 100 do pcall(error, i); f() end; print(n)`, "100"},
+		// A protected call's state starts small and grows its registry:
+		// open upvalues refer to slots by index and survive the move.
+		{"registry growing under pcall", `local get
+			local t = {}; for i = 1, 5000 do t[i] = i end
+			print(pcall(function()
+				local x = 1; get = function() x = x + 1; return x end
+				local n = select("#", unpack(t))
+				get()
+				error(n + x, 0)
+			end))
+			print(get())`, "false\t5002\n3"},
+		{"deep recursion under pcall", `local n=0; local function f() n=n+1 end
+			local function deep(k) if k == 0 then f(); error("bottom") end return 1 + deep(k - 1) end
+			print(pcall(deep, 500)); f(); print(n)`, "false\ttest.lua:2: bottom\n2"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -368,6 +382,62 @@ func TestThreadKeepsLocalsAfterMainError(t *testing.T) {
 	}
 	if out != "thread sees\t1\n" || stderr != "" {
 		t.Errorf("printed %q, stderr %q", out, stderr)
+	}
+}
+
+// Threads run on states that start small, grow as needed, and are reused
+// by later threads and protected calls: each use starts clean, with its
+// own name and environment.
+func TestThreadStates(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ name, src, want string }{
+		{"registry growing in a thread", `local n = 0
+			local t = threading.Thread{target = function()
+				local x = 0
+				local inc = function() x = x + 1 end
+				inc()
+				local big = {}; for i = 1, 3000 do big[i] = i end
+				n = select("#", unpack(big)) + x
+				inc()
+				n = n + x
+			end}
+			t:start(); t:join(); print(n)`, "3003"},
+		{"state reused after a failed thread", `local a = threading.Thread{name = "a", target = function() local x = 1; error("a fails") end}
+			a:start(); a:join()
+			local names = {}
+			for i = 1, 3 do
+				local t = threading.Thread{name = "t" .. i, target = function()
+					names[#names + 1] = threading.current_thread().name
+				end}
+				t:start(); t:join()
+			end
+			print(table.concat(names, " "), threading.active_count())`, "t1 t2 t3\t1"},
+		{"environment not carried to the next thread", `local a = threading.Thread{target = function() setfenv(0, {}) end}
+			a:start(); a:join()
+			local same
+			local b = threading.Thread{target = function() same = getfenv(0) == _G end}
+			b:start(); b:join()
+			print(same)`, "true"},
+		{"many threads at once", `local n, q = 0, queue.Queue()
+			local ts = {}
+			for i = 1, 200 do
+				ts[i] = threading.Thread{target = function() local v = q:get(); n = n + v end}
+				ts[i]:start()
+			end
+			for i = 1, 200 do q:put(i) end
+			for i = 1, 200 do ts[i]:join() end
+			print(n, threading.active_count())`, "20100\t1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, _, err := run(t, c.src)
+			if err != nil {
+				t.Fatalf("error: %v", err)
+			}
+			if got := strings.TrimSpace(out); got != c.want {
+				t.Errorf("printed %q, want %q", got, c.want)
+			}
+		})
 	}
 }
 

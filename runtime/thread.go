@@ -16,7 +16,6 @@ type thread struct {
 	ident  int
 	daemon bool
 	done   chan struct{}
-	cancel context.CancelFunc
 }
 
 func (t *thread) Name() string          { return t.name }
@@ -46,12 +45,7 @@ func nextIdent() int { return int(idents.Add(1)) }
 func (rt *Runtime) StartThread(L *lua.LState, spec bindings.ThreadSpec) (bindings.Thread, error) {
 	rt.mu.Lock()
 	runCtx := rt.runCtx
-	n := 0
-	for t := range rt.threads {
-		if t.Alive() {
-			n++
-		}
-	}
+	n := len(rt.threads)
 	rt.mu.Unlock()
 	if runCtx == nil || runCtx.Err() != nil {
 		return nil, bindings.NewError("RuntimeError", "can't create new thread at interpreter shutdown")
@@ -66,36 +60,60 @@ func (rt *Runtime) StartThread(L *lua.LState, spec bindings.ThreadSpec) (binding
 		t.name = fmt.Sprintf("Thread-%d", rt.started)
 		rt.mu.Unlock()
 	}
-	ctx, cancel := context.WithCancel(context.WithValue(runCtx, threadKey{}, t))
-	t.cancel = cancel
-	th, stop := L.NewThread()
-	if stop != nil {
-		stop() // NewThread's own context is replaced by the thread's
+	// The run's context, naming the thread. A thread needs no cancellation
+	// of its own: it stops when the run does.
+	ctx := context.WithValue(runCtx, threadKey{}, t)
+	th := rt.state(L, ctx)
+
+	th.Push(spec.Fn)
+	for _, a := range spec.Args {
+		th.Push(a)
 	}
-	th.SetContext(ctx)
 
 	rt.mu.Lock()
 	rt.threads[t] = struct{}{}
 	rt.mu.Unlock()
 	rt.wg.Add(1)
-	go func() {
-		defer rt.wg.Done()
-		defer cancel()
-		defer close(t.done)
-		rt.gil.acquire()
-		defer rt.gil.release()
-		th.Push(spec.Fn)
-		for _, a := range spec.Args {
-			th.Push(a)
-		}
-		if err := rt.callTraced(th, len(spec.Args), 0); err != nil && err.Kind != "SystemExit" {
-			if err.Kind == "KeyboardInterrupt" && ctx.Err() != nil {
-				return // stopped at the end of the program, as daemons are
-			}
-			fmt.Fprintf(rt.stderr, "Exception in thread %s:\n%s", t.name, err.Traceback())
-		}
-	}()
+	go rt.runThread(t, th, len(spec.Args))
 	return t, nil
+}
+
+// runThread runs thread t: the function on th's stack, below its nargs
+// arguments. Its frame lies under every frame of the thread, so it stays
+// small (no defers; a protected call recovers every panic): a goroutine's
+// first stack (4 KiB) holds 3168 bytes of frames, and a thread blocked in
+// pcall(sk.recv, ...) needs 3152.
+func (rt *Runtime) runThread(t *thread, th *lua.LState, nargs int) {
+	rt.gil.acquire()
+	if err := rt.callTraced(th, nargs, 0); err != nil {
+		rt.threadFailed(t, th, err)
+	}
+	rt.finish(t, th)
+	rt.gil.release()
+	rt.wg.Done()
+}
+
+// threadFailed reports an uncaught error of thread t, as CPython's
+// threading.excepthook does.
+func (rt *Runtime) threadFailed(t *thread, th *lua.LState, err *ScriptError) {
+	if err.Kind == "SystemExit" {
+		return
+	}
+	if err.Kind == "KeyboardInterrupt" && th.Context().Err() != nil {
+		return // stopped at the end of the program, as daemons are
+	}
+	fmt.Fprintf(rt.stderr, "Exception in thread %s:\n%s", t.name, err.Traceback())
+}
+
+// finish ends thread t, whose state was th: the state goes back to the
+// idle ones and the runtime forgets the thread at once, so that a server
+// starting a thread per connection holds only the live ones.
+func (rt *Runtime) finish(t *thread, th *lua.LState) {
+	rt.release(th)
+	rt.mu.Lock()
+	delete(rt.threads, t)
+	rt.mu.Unlock()
+	close(t.done)
 }
 
 // CurrentThread returns the thread that runs L.
@@ -112,14 +130,9 @@ func (rt *Runtime) CurrentThread(L *lua.LState) bindings.Thread {
 func (rt *Runtime) ActiveThreads() int {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
-	n := 0
+	n := len(rt.threads)
 	if rt.main != nil && rt.main.Alive() {
 		n++
-	}
-	for t := range rt.threads {
-		if t.Alive() {
-			n++
-		}
 	}
 	return n
 }
@@ -131,10 +144,9 @@ func (rt *Runtime) waitThreads(ctx context.Context) *ScriptError {
 		var wait *thread
 		rt.mu.Lock()
 		for t := range rt.threads {
-			if !t.Alive() {
-				delete(rt.threads, t)
-			} else if !t.daemon && wait == nil {
+			if !t.daemon {
 				wait = t
+				break
 			}
 		}
 		rt.mu.Unlock()
