@@ -3,10 +3,10 @@ package bindings
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
-	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -54,15 +54,15 @@ var (
 	}
 	codecLatin1 = &codec{
 		name: "latin-1",
+		// Latin-1's bytes are the first 256 code points.
 		decode: func(b []byte, p int) (rune, int, string) {
-			return charmap.ISO8859_1.DecodeByte(b[p]), 1, ""
+			return rune(b[p]), 1, ""
 		},
 		encode: func(dst []byte, r rune) ([]byte, bool) {
-			c, ok := charmap.ISO8859_1.EncodeRune(r)
-			if !ok {
+			if r > 0xff {
 				return dst, false
 			}
-			return append(dst, c), true
+			return append(dst, byte(r)), true
 		},
 		encodeReason: "ordinal not in range(256)",
 		runs:         true,
@@ -75,46 +75,56 @@ var (
 	}
 )
 
-// codecAliases maps CPython's aliases (encodings/aliases.py, 3.11) of the
-// supported codecs, and codecModules their module names, which CPython
-// finds only when the normalised name has no dot.
-var (
-	codecAliases = map[string]*codec{
-		"u8": codecUTF8, "utf": codecUTF8, "utf8": codecUTF8,
-		"utf8_ucs2": codecUTF8, "utf8_ucs4": codecUTF8, "cp65001": codecUTF8,
-
-		"646": codecASCII, "ansi_x3.4_1968": codecASCII, "ansi_x3_4_1968": codecASCII,
-		"ansi_x3.4_1986": codecASCII, "cp367": codecASCII, "csascii": codecASCII,
-		"ibm367": codecASCII, "iso646_us": codecASCII, "iso_646.irv_1991": codecASCII,
-		"iso_ir_6": codecASCII, "us": codecASCII, "us_ascii": codecASCII,
-
-		"8859": codecLatin1, "cp819": codecLatin1, "csisolatin1": codecLatin1,
-		"ibm819": codecLatin1, "iso8859": codecLatin1, "iso8859_1": codecLatin1,
-		"iso_8859_1": codecLatin1, "iso_8859_1_1987": codecLatin1,
-		"iso_ir_100": codecLatin1, "l1": codecLatin1, "latin": codecLatin1,
-		"latin1": codecLatin1,
-
-		"936": codecGBK, "cp936": codecGBK, "ms936": codecGBK,
+// codecByAlias finds a supported codec by CPython's aliases
+// (encodings/aliases.py, 3.11), and codecByModule by its module name,
+// which CPython finds only when the normalised name has no dot. Switches,
+// not maps, so that nothing is built at start-up.
+func codecByAlias(norm string) *codec {
+	switch norm {
+	case "u8", "utf", "utf8", "utf8_ucs2", "utf8_ucs4", "cp65001":
+		return codecUTF8
+	case "646", "ansi_x3.4_1968", "ansi_x3_4_1968", "ansi_x3.4_1986", "cp367", "csascii",
+		"ibm367", "iso646_us", "iso_646.irv_1991", "iso_ir_6", "us", "us_ascii":
+		return codecASCII
+	case "8859", "cp819", "csisolatin1", "ibm819", "iso8859", "iso8859_1",
+		"iso_8859_1", "iso_8859_1_1987", "iso_ir_100", "l1", "latin", "latin1":
+		return codecLatin1
+	case "936", "cp936", "ms936":
+		return codecGBK
 	}
-	codecModules = map[string]*codec{
-		"utf_8": codecUTF8, "ascii": codecASCII, "latin_1": codecLatin1, "gbk": codecGBK,
+	return nil
+}
+
+func codecByModule(norm string) *codec {
+	switch norm {
+	case "utf_8":
+		return codecUTF8
+	case "ascii":
+		return codecASCII
+	case "latin_1":
+		return codecLatin1
+	case "gbk":
+		return codecGBK
 	}
-	// knownCodecs are normalised names of other codecs CPython has, so
-	// that the error can say they exist but are not supported here.
-	knownCodecs = map[string]bool{
-		"gb2312": true, "chinese": true, "csiso58gb231280": true, "euc_cn": true,
-		"euccn": true, "eucgb2312_cn": true, "gb2312_1980": true, "gb2312_80": true,
-		"iso_ir_58": true, "gb18030": true, "gb18030_2000": true, "hz": true,
-		"big5": true, "big5_tw": true, "csbig5": true, "big5hkscs": true, "cp950": true,
-		"utf_8_sig": true, "utf_16": true, "utf16": true, "u16": true,
-		"utf_16_le": true, "utf_16le": true, "utf_16_be": true, "utf_16be": true,
-		"utf_32": true, "utf32": true, "u32": true, "utf_32_le": true,
-		"utf_32le": true, "utf_32_be": true, "utf_32be": true, "utf_7": true,
-		"cp1252": true, "windows_1252": true, "shift_jis": true, "sjis": true,
-		"euc_jp": true, "euc_kr": true, "cp949": true, "latin_2": true,
-		"iso8859_2": true, "iso8859_15": true, "koi8_r": true, "cp437": true,
+	return nil
+}
+
+// isKnownCodec reports the normalised names of other codecs CPython has,
+// so that the error can say they exist but are not supported here.
+func isKnownCodec(norm string) bool {
+	switch norm {
+	case "gb2312", "chinese", "csiso58gb231280", "euc_cn", "euccn", "eucgb2312_cn",
+		"gb2312_1980", "gb2312_80", "iso_ir_58", "gb18030", "gb18030_2000", "hz",
+		"big5", "big5_tw", "csbig5", "big5hkscs", "cp950", "utf_8_sig",
+		"utf_16", "utf16", "u16", "utf_16_le", "utf_16le", "utf_16_be",
+		"utf_16be", "utf_32", "utf32", "u32", "utf_32_le", "utf_32le",
+		"utf_32_be", "utf_32be", "utf_7", "cp1252", "windows_1252", "shift_jis",
+		"sjis", "euc_jp", "euc_kr", "cp949", "latin_2", "iso8859_2",
+		"iso8859_15", "koi8_r", "cp437":
+		return true
 	}
-)
+	return false
+}
 
 // normalizeEncoding is CPython's _Py_normalize_encoding: ASCII letters,
 // digits and dots are kept, lowercased; every run of other characters
@@ -143,17 +153,17 @@ func normalizeEncoding(name string) string {
 // lookupCodec finds a codec by any name CPython accepts for it.
 func lookupCodec(name string) (*codec, *PyError) {
 	norm := normalizeEncoding(name)
-	if c := codecAliases[norm]; c != nil {
+	if c := codecByAlias(norm); c != nil {
 		return c, nil
 	}
-	if c := codecAliases[strings.ReplaceAll(norm, ".", "_")]; c != nil {
+	if c := codecByAlias(strings.ReplaceAll(norm, ".", "_")); c != nil {
 		return c, nil
 	}
 	if !strings.Contains(norm, ".") {
-		if c := codecModules[norm]; c != nil {
+		if c := codecByModule(norm); c != nil {
 			return c, nil
 		}
-		if knownCodecs[norm] {
+		if isKnownCodec(norm) {
 			return nil, NewError("LookupError",
 				"unknown encoding: %s (socklab supports utf-8, ascii, latin-1 and gbk)", name)
 		}
@@ -426,10 +436,11 @@ func gbkExcluded(c0, c1 byte) bool {
 	return false
 }
 
-// The x/text GBK transformers are stateless, so one of each serves all.
+// The x/text GBK transformers are stateless, so one of each serves all;
+// they are made at the first GBK string, not at every start.
 var (
-	gbkDecoder = simplifiedchinese.GBK.NewDecoder()
-	gbkEncoder = simplifiedchinese.GBK.NewEncoder()
+	gbkDecoder = sync.OnceValue(simplifiedchinese.GBK.NewDecoder)
+	gbkEncoder = sync.OnceValue(simplifiedchinese.GBK.NewEncoder)
 )
 
 // decodeGBK is CPython's gbk decoder step (Modules/cjkcodecs): ASCII is
@@ -448,7 +459,7 @@ func decodeGBK(b []byte, p int) (rune, int, string) {
 		return 0, 1, "illegal multibyte sequence"
 	}
 	var dst [utf8.UTFMax]byte
-	nDst, nSrc, err := gbkDecoder.Transform(dst[:], b[p:p+2], true)
+	nDst, nSrc, err := gbkDecoder().Transform(dst[:], b[p:p+2], true)
 	if err == nil && nSrc == 2 {
 		if r, size := utf8.DecodeRune(dst[:nDst]); r != utf8.RuneError && size == nDst {
 			return r, 2, ""
@@ -465,7 +476,7 @@ func encodeGBK(dst []byte, r rune) ([]byte, bool) {
 	var src [utf8.UTFMax]byte
 	n := utf8.EncodeRune(src[:], r)
 	var out [4]byte
-	nDst, _, err := gbkEncoder.Transform(out[:], src[:n], true)
+	nDst, _, err := gbkEncoder().Transform(out[:], src[:n], true)
 	if err != nil || nDst != 2 || gbkExcluded(out[0], out[1]) {
 		return dst, false
 	}

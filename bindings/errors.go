@@ -45,26 +45,39 @@ func NewError(kind, format string, args ...any) *PyError {
 	return &PyError{Kind: kind, Message: fmt.Sprintf(format, args...)}
 }
 
-// errnoKinds maps errno values to the OSError subclasses CPython picks.
-var errnoKinds = map[syscall.Errno]string{
-	unix.EAGAIN:       "BlockingIOError",
-	unix.EALREADY:     "BlockingIOError",
-	unix.EINPROGRESS:  "BlockingIOError",
-	unix.ECHILD:       "ChildProcessError",
-	unix.EPIPE:        "BrokenPipeError",
-	unix.ESHUTDOWN:    "BrokenPipeError",
-	unix.ECONNABORTED: "ConnectionAbortedError",
-	unix.ECONNREFUSED: "ConnectionRefusedError",
-	unix.ECONNRESET:   "ConnectionResetError",
-	unix.EEXIST:       "FileExistsError",
-	unix.ENOENT:       "FileNotFoundError",
-	unix.EISDIR:       "IsADirectoryError",
-	unix.ENOTDIR:      "NotADirectoryError",
-	unix.EINTR:        "InterruptedError",
-	unix.EACCES:       "PermissionError",
-	unix.EPERM:        "PermissionError",
-	unix.ESRCH:        "ProcessLookupError",
-	unix.ETIMEDOUT:    "TimeoutError",
+// errnoKind is the OSError subclass CPython picks for errno.
+func errnoKind(errno syscall.Errno) string {
+	switch errno {
+	case unix.EAGAIN, unix.EALREADY, unix.EINPROGRESS:
+		return "BlockingIOError"
+	case unix.ECHILD:
+		return "ChildProcessError"
+	case unix.EPIPE, unix.ESHUTDOWN:
+		return "BrokenPipeError"
+	case unix.ECONNABORTED:
+		return "ConnectionAbortedError"
+	case unix.ECONNREFUSED:
+		return "ConnectionRefusedError"
+	case unix.ECONNRESET:
+		return "ConnectionResetError"
+	case unix.EEXIST:
+		return "FileExistsError"
+	case unix.ENOENT:
+		return "FileNotFoundError"
+	case unix.EISDIR:
+		return "IsADirectoryError"
+	case unix.ENOTDIR:
+		return "NotADirectoryError"
+	case unix.EINTR:
+		return "InterruptedError"
+	case unix.EACCES, unix.EPERM:
+		return "PermissionError"
+	case unix.ESRCH:
+		return "ProcessLookupError"
+	case unix.ETIMEDOUT:
+		return "TimeoutError"
+	}
+	return "OSError"
 }
 
 // Strerror is the C library's message for errno, as Python prints it.
@@ -78,11 +91,7 @@ func Strerror(errno syscall.Errno) string {
 
 // ErrnoError is the OSError (or subclass) that CPython raises for errno.
 func ErrnoError(errno syscall.Errno) *PyError {
-	kind, ok := errnoKinds[errno]
-	if !ok {
-		kind = "OSError"
-	}
-	return &PyError{Kind: kind, Errno: int(errno), Message: Strerror(errno)}
+	return &PyError{Kind: errnoKind(errno), Errno: int(errno), Message: Strerror(errno)}
 }
 
 // FromGoError turns an error from a system call or the poller into the

@@ -31,10 +31,23 @@ func openHelp(L *lua.LState) *docIndex {
 	return d
 }
 
-// function makes f's Lua function value and remembers its name.
-func (d *docIndex) function(L *lua.LState, name string, f Func) *lua.LFunction {
-	fn := L.NewFunction(Protect(f.Name, f.Fn))
-	d.names[fn] = name
+// docsOf returns the index openHelp stored in L's registry.
+func docsOf(L *lua.LState) *docIndex {
+	ud, _ := L.GetField(L.Get(lua.RegistryIndex), docsKey).(*lua.LUserData)
+	if ud == nil {
+		return nil
+	}
+	d, _ := ud.Value.(*docIndex)
+	return d
+}
+
+// function makes f's Lua function value and remembers its name. state,
+// when not nil, is the function's upvalue (Module.State).
+func (d *docIndex) function(L *lua.LState, name string, f Func, state ...lua.LValue) *lua.LFunction {
+	fn := L.NewClosure(Protect(f.Name, f.Fn), state...)
+	if d != nil {
+		d.names[fn] = name
+	}
 	return fn
 }
 
@@ -133,8 +146,8 @@ func HelpFor(L *lua.LState, v lua.LValue) (string, bool) {
 		doc, ok := d[string(v)]
 		return doc, ok
 	case *lua.LFunction:
-		if ud, ok := L.GetField(L.Get(lua.RegistryIndex), docsKey).(*lua.LUserData); ok {
-			if name, ok := ud.Value.(*docIndex).names[v]; ok {
+		if docs := docsOf(L); docs != nil {
+			if name, ok := docs.names[v]; ok {
 				return d[name], true
 			}
 		}

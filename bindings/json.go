@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
@@ -733,8 +734,11 @@ func syntaxErrorIndex(data []byte, se *json.SyntaxError) int {
 	return min(off-1, len(data))
 }
 
-// pyNumberPrefix is the number Python's scanner takes at a position.
-var pyNumberPrefix = regexp.MustCompile(`^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?`)
+// pyNumberPrefix is the number Python's scanner takes at a position;
+// only error messages need it, so it is compiled at the first.
+var pyNumberPrefix = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?`)
+})
 
 func isHexDigit(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
@@ -797,7 +801,7 @@ func pythonSyntaxError(data []byte, se *json.SyntaxError, n int) *jsonDecodeErro
 		for s > 0 && strings.IndexByte("0123456789.eE+-", data[s-1]) >= 0 {
 			s--
 		}
-		p := s + len(pyNumberPrefix.Find(data[s:bad]))
+		p := s + len(pyNumberPrefix().Find(data[s:bad]))
 		if p == s {
 			return at("Expecting value", s)
 		}

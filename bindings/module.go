@@ -41,6 +41,11 @@ type Module struct {
 	// Init fills in what is not a function (constants, sub-tables) after
 	// the functions are set. It may be nil.
 	Init func(L *lua.LState, mod *lua.LTable)
+	// State, when set, makes the module's own value for one runtime (a
+	// cache, say): Open calls it once per Lua state and gives the result
+	// to every function in Funcs as its upvalue, where moduleState finds
+	// it without a lookup.
+	State func() any
 }
 
 // Modules is the ordered registry of every module Open loads.
@@ -63,9 +68,10 @@ func Lookup(name string) *Module {
 const hostKey = "socklab.host"
 
 // Open makes every module available in L: module tables become globals and
-// package.preload entries, "_G" functions become globals, and each Type's
-// metatable is registered. h is stored in the registry for the functions to
-// reach through hostOf.
+// package.preload entries, "_G" functions become globals. Each Type's
+// metatable is made when the first object of the type is (typeMetatable):
+// most scripts use few of them. h is stored in the registry for the
+// functions to reach through hostOf.
 func Open(L *lua.LState, h Host) {
 	ud := L.NewUserData()
 	ud.Value = h
@@ -73,21 +79,24 @@ func Open(L *lua.LState, h Host) {
 	docs := openHelp(L)
 	openErrors(L)
 	for _, m := range Modules {
-		for _, t := range m.Types {
-			registerType(L, t, docs)
+		var state []lua.LValue // the functions' upvalue
+		if m.State != nil {
+			ud := L.NewUserData()
+			ud.Value = m.State()
+			state = append(state, ud)
 		}
 		if m.Name == "_G" {
 			for _, f := range m.Funcs {
-				L.SetGlobal(f.Name, docs.function(L, f.Name, f))
+				L.SetGlobal(f.Name, docs.function(L, f.Name, f, state...))
 			}
 			if m.Init != nil {
 				m.Init(L, L.G.Global)
 			}
 			continue
 		}
-		mod := L.NewTable()
+		mod := L.CreateTable(0, len(m.Funcs))
 		for _, f := range m.Funcs {
-			mod.RawSetString(f.Name, docs.function(L, m.Name+"."+f.Name, f))
+			mod.RawSetString(f.Name, docs.function(L, m.Name+"."+f.Name, f, state...))
 		}
 		if m.Init != nil {
 			m.Init(L, mod)
@@ -98,6 +107,24 @@ func Open(L *lua.LState, h Host) {
 			return 1
 		})
 	}
+}
+
+// typeMetatable returns the metatable of the registered type name,
+// making it on first use from the Type in Modules; LNil for a name that
+// no module declares.
+func typeMetatable(L *lua.LState, name string) lua.LValue {
+	if mt := L.GetTypeMetatable(name); mt != lua.LNil {
+		return mt
+	}
+	for _, m := range Modules {
+		for _, t := range m.Types {
+			if t.Name == name {
+				registerType(L, t, docsOf(L))
+				return L.GetTypeMetatable(name)
+			}
+		}
+	}
+	return lua.LNil
 }
 
 func registerType(L *lua.LState, t *Type, docs *docIndex) {
@@ -144,6 +171,18 @@ func Protect(name string, fn lua.LGFunction) lua.LGFunction {
 	}
 }
 
+// moduleState returns the value Module.State made for this runtime, from
+// the running function's upvalue; the zero T when the function has none.
+func moduleState[T any](L *lua.LState) T {
+	v, _ := L.Get(lua.UpvalueIndex(1)).(*lua.LUserData)
+	if v == nil {
+		var zero T
+		return zero
+	}
+	t, _ := v.Value.(T)
+	return t
+}
+
 // hostOf returns the Host that Open stored in L's registry.
 func hostOf(L *lua.LState) Host {
 	ud, ok := L.GetField(L.Get(lua.RegistryIndex), hostKey).(*lua.LUserData)
@@ -168,7 +207,7 @@ func argError(L *lua.LState, n int, name, msg string) {
 func newObject(L *lua.LState, typeName string, v any) *lua.LUserData {
 	ud := L.NewUserData()
 	ud.Value = v
-	ud.Metatable = L.GetTypeMetatable(typeName)
+	ud.Metatable = typeMetatable(L, typeName)
 	return ud
 }
 

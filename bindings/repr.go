@@ -234,18 +234,22 @@ func keyRank(v lua.LValue) int {
 	return 6
 }
 
-var luaKeywords = map[string]bool{
-	"and": true, "break": true, "do": true, "else": true, "elseif": true,
-	"end": true, "false": true, "for": true, "function": true, "goto": true,
-	"if": true, "in": true, "local": true, "nil": true, "not": true,
-	"or": true, "repeat": true, "return": true, "then": true, "true": true,
-	"until": true, "while": true,
+// isLuaKeyword reports whether s is a reserved word of Lua (goto too,
+// which Lua 5.2 reserves).
+func isLuaKeyword(s string) bool {
+	switch s {
+	case "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto",
+		"if", "in", "local", "nil", "not", "or", "repeat", "return", "then", "true",
+		"until", "while":
+		return true
+	}
+	return false
 }
 
 // isLuaName reports whether s can be written as a bare key: a Lua
 // identifier that is not a keyword.
 func isLuaName(s string) bool {
-	if s == "" || luaKeywords[s] {
+	if s == "" || isLuaKeyword(s) {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -162,41 +162,46 @@ Python: sk.fileno()`, sockFileno},
 	},
 }
 
-// socketConstants are the Linux values scripts compare against.
-var socketConstants = map[string]int{
-	"AF_INET": unix.AF_INET, "AF_INET6": unix.AF_INET6, "AF_UNIX": unix.AF_UNIX, "AF_UNSPEC": unix.AF_UNSPEC,
-	"SOCK_STREAM": unix.SOCK_STREAM, "SOCK_DGRAM": unix.SOCK_DGRAM, "SOCK_RAW": unix.SOCK_RAW,
-	"SOL_SOCKET": unix.SOL_SOCKET, "SO_REUSEADDR": unix.SO_REUSEADDR, "SO_REUSEPORT": unix.SO_REUSEPORT,
-	"SO_BROADCAST": unix.SO_BROADCAST, "SO_KEEPALIVE": unix.SO_KEEPALIVE, "SO_RCVBUF": unix.SO_RCVBUF,
-	"SO_SNDBUF": unix.SO_SNDBUF, "SO_ERROR": unix.SO_ERROR, "SO_TYPE": unix.SO_TYPE, "SO_LINGER": unix.SO_LINGER,
-	"SO_RCVLOWAT": unix.SO_RCVLOWAT, "SO_SNDLOWAT": unix.SO_SNDLOWAT, "SO_ACCEPTCONN": unix.SO_ACCEPTCONN,
-	"IPPROTO_IP": unix.IPPROTO_IP, "IPPROTO_IPV6": unix.IPPROTO_IPV6, "IPPROTO_TCP": unix.IPPROTO_TCP,
-	"IPPROTO_UDP": unix.IPPROTO_UDP, "TCP_NODELAY": unix.TCP_NODELAY, "TCP_KEEPIDLE": unix.TCP_KEEPIDLE,
-	"TCP_KEEPINTVL": unix.TCP_KEEPINTVL, "TCP_KEEPCNT": unix.TCP_KEEPCNT, "TCP_MAXSEG": unix.TCP_MAXSEG,
-	"IP_TTL": unix.IP_TTL, "IP_MULTICAST_TTL": unix.IP_MULTICAST_TTL, "IP_MULTICAST_LOOP": unix.IP_MULTICAST_LOOP,
-	"IPV6_V6ONLY": unix.IPV6_V6ONLY,
-	"SHUT_RD":     unix.SHUT_RD, "SHUT_WR": unix.SHUT_WR, "SHUT_RDWR": unix.SHUT_RDWR,
-	"SOMAXCONN":  unix.SOMAXCONN,
-	"AI_PASSIVE": aiPassive, "AI_CANONNAME": aiCanonname, "AI_NUMERICHOST": aiNumerichost,
-	"AI_NUMERICSERV": aiNumericserv, "AI_ADDRCONFIG": aiAddrconfig, "AI_V4MAPPED": aiV4mapped,
-	"AI_ALL":   aiAll,
-	"MSG_PEEK": unix.MSG_PEEK, "MSG_WAITALL": unix.MSG_WAITALL, "MSG_DONTWAIT": unix.MSG_DONTWAIT,
-	"MSG_OOB": unix.MSG_OOB, "MSG_TRUNC": unix.MSG_TRUNC,
-	"EPERM": int(unix.EPERM), "ENOENT": int(unix.ENOENT), "EINTR": int(unix.EINTR), "EBADF": int(unix.EBADF),
-	"EAGAIN": int(unix.EAGAIN), "EWOULDBLOCK": int(unix.EWOULDBLOCK), "EACCES": int(unix.EACCES),
-	"EINVAL": int(unix.EINVAL), "EMFILE": int(unix.EMFILE), "EPIPE": int(unix.EPIPE),
-	"EADDRINUSE": int(unix.EADDRINUSE), "EADDRNOTAVAIL": int(unix.EADDRNOTAVAIL),
-	"ENETUNREACH": int(unix.ENETUNREACH), "ECONNABORTED": int(unix.ECONNABORTED),
-	"ECONNRESET": int(unix.ECONNRESET), "EISCONN": int(unix.EISCONN), "ENOTCONN": int(unix.ENOTCONN),
-	"ETIMEDOUT": int(unix.ETIMEDOUT), "ECONNREFUSED": int(unix.ECONNREFUSED),
-	"EHOSTUNREACH": int(unix.EHOSTUNREACH), "EALREADY": int(unix.EALREADY), "EINPROGRESS": int(unix.EINPROGRESS),
+// socketConstants are the Linux values scripts compare against, in the
+// order the socket table gets them. A slice, not a map: it is compiled
+// into the binary, with nothing to build at start-up.
+var socketConstants = []struct {
+	name  string
+	value int
+}{
+	{"AF_INET", unix.AF_INET}, {"AF_INET6", unix.AF_INET6}, {"AF_UNIX", unix.AF_UNIX}, {"AF_UNSPEC", unix.AF_UNSPEC},
+	{"SOCK_STREAM", unix.SOCK_STREAM}, {"SOCK_DGRAM", unix.SOCK_DGRAM}, {"SOCK_RAW", unix.SOCK_RAW},
+	{"SOL_SOCKET", unix.SOL_SOCKET}, {"SO_REUSEADDR", unix.SO_REUSEADDR}, {"SO_REUSEPORT", unix.SO_REUSEPORT},
+	{"SO_BROADCAST", unix.SO_BROADCAST}, {"SO_KEEPALIVE", unix.SO_KEEPALIVE}, {"SO_RCVBUF", unix.SO_RCVBUF},
+	{"SO_SNDBUF", unix.SO_SNDBUF}, {"SO_ERROR", unix.SO_ERROR}, {"SO_TYPE", unix.SO_TYPE}, {"SO_LINGER", unix.SO_LINGER},
+	{"SO_RCVLOWAT", unix.SO_RCVLOWAT}, {"SO_SNDLOWAT", unix.SO_SNDLOWAT}, {"SO_ACCEPTCONN", unix.SO_ACCEPTCONN},
+	{"IPPROTO_IP", unix.IPPROTO_IP}, {"IPPROTO_IPV6", unix.IPPROTO_IPV6}, {"IPPROTO_TCP", unix.IPPROTO_TCP},
+	{"IPPROTO_UDP", unix.IPPROTO_UDP}, {"TCP_NODELAY", unix.TCP_NODELAY}, {"TCP_KEEPIDLE", unix.TCP_KEEPIDLE},
+	{"TCP_KEEPINTVL", unix.TCP_KEEPINTVL}, {"TCP_KEEPCNT", unix.TCP_KEEPCNT}, {"TCP_MAXSEG", unix.TCP_MAXSEG},
+	{"IP_TTL", unix.IP_TTL}, {"IP_MULTICAST_TTL", unix.IP_MULTICAST_TTL}, {"IP_MULTICAST_LOOP", unix.IP_MULTICAST_LOOP},
+	{"IPV6_V6ONLY", unix.IPV6_V6ONLY},
+	{"SHUT_RD", unix.SHUT_RD}, {"SHUT_WR", unix.SHUT_WR}, {"SHUT_RDWR", unix.SHUT_RDWR},
+	{"SOMAXCONN", unix.SOMAXCONN},
+	{"AI_PASSIVE", aiPassive}, {"AI_CANONNAME", aiCanonname}, {"AI_NUMERICHOST", aiNumerichost},
+	{"AI_NUMERICSERV", aiNumericserv}, {"AI_ADDRCONFIG", aiAddrconfig}, {"AI_V4MAPPED", aiV4mapped},
+	{"AI_ALL", aiAll},
+	{"MSG_PEEK", unix.MSG_PEEK}, {"MSG_WAITALL", unix.MSG_WAITALL}, {"MSG_DONTWAIT", unix.MSG_DONTWAIT},
+	{"MSG_OOB", unix.MSG_OOB}, {"MSG_TRUNC", unix.MSG_TRUNC},
+	{"EPERM", int(unix.EPERM)}, {"ENOENT", int(unix.ENOENT)}, {"EINTR", int(unix.EINTR)}, {"EBADF", int(unix.EBADF)},
+	{"EAGAIN", int(unix.EAGAIN)}, {"EWOULDBLOCK", int(unix.EWOULDBLOCK)}, {"EACCES", int(unix.EACCES)},
+	{"EINVAL", int(unix.EINVAL)}, {"EMFILE", int(unix.EMFILE)}, {"EPIPE", int(unix.EPIPE)},
+	{"EADDRINUSE", int(unix.EADDRINUSE)}, {"EADDRNOTAVAIL", int(unix.EADDRNOTAVAIL)},
+	{"ENETUNREACH", int(unix.ENETUNREACH)}, {"ECONNABORTED", int(unix.ECONNABORTED)},
+	{"ECONNRESET", int(unix.ECONNRESET)}, {"EISCONN", int(unix.EISCONN)}, {"ENOTCONN", int(unix.ENOTCONN)},
+	{"ETIMEDOUT", int(unix.ETIMEDOUT)}, {"ECONNREFUSED", int(unix.ECONNREFUSED)},
+	{"EHOSTUNREACH", int(unix.EHOSTUNREACH)}, {"EALREADY", int(unix.EALREADY)}, {"EINPROGRESS", int(unix.EINPROGRESS)},
+	{"INADDR_ANY", 0},
 }
 
 func initSocketConstants(L *lua.LState, mod *lua.LTable) {
-	for name, v := range socketConstants {
-		mod.RawSetString(name, lua.LNumber(v))
+	for _, c := range socketConstants {
+		mod.RawSetString(c.name, lua.LNumber(c.value))
 	}
-	mod.RawSetString("INADDR_ANY", lua.LNumber(0))
 }
 
 // getaddrinfo flags: glibc's values (x/sys/unix does not carry them).
@@ -210,9 +215,33 @@ const (
 	aiNumericserv = 0x400
 )
 
-// names of constants for repr.
-var familyNames = map[int]string{unix.AF_INET: "AF_INET", unix.AF_INET6: "AF_INET6", unix.AF_UNIX: "AF_UNIX", unix.AF_UNSPEC: "AF_UNSPEC"}
-var typeNames = map[int]string{unix.SOCK_STREAM: "SOCK_STREAM", unix.SOCK_DGRAM: "SOCK_DGRAM", unix.SOCK_RAW: "SOCK_RAW"}
+// familyName and sockTypeName are the names of constants for repr, "" for
+// a value without one.
+func familyName(family int) string {
+	switch family {
+	case unix.AF_INET:
+		return "AF_INET"
+	case unix.AF_INET6:
+		return "AF_INET6"
+	case unix.AF_UNIX:
+		return "AF_UNIX"
+	case unix.AF_UNSPEC:
+		return "AF_UNSPEC"
+	}
+	return ""
+}
+
+func sockTypeName(typ int) string {
+	switch typ {
+	case unix.SOCK_STREAM:
+		return "SOCK_STREAM"
+	case unix.SOCK_DGRAM:
+		return "SOCK_DGRAM"
+	case unix.SOCK_RAW:
+		return "SOCK_RAW"
+	}
+	return ""
+}
 
 // checkSock returns the socket at index 1 (the method's receiver).
 func checkSock(L *lua.LState, fname string) *sock {
@@ -259,7 +288,7 @@ func (s *sock) tracef(format string, args ...any) {
 
 func sockTostring(L *lua.LState) int {
 	s := L.CheckUserData(1).Value.(*sock)
-	family, typ := familyNames[s.family], typeNames[s.typ]
+	family, typ := familyName(s.family), sockTypeName(s.typ)
 	if family == "" {
 		family = fmt.Sprint(s.family)
 	}

@@ -186,7 +186,7 @@ func newAddr(L *lua.LState, host string, port int) *lua.LTable {
 	t.RawSetInt(2, lua.LNumber(port))
 	t.RawSetString("host", lua.LString(host))
 	t.RawSetString("port", lua.LNumber(port))
-	t.Metatable = L.GetTypeMetatable(AddrType)
+	t.Metatable = typeMetatable(L, AddrType)
 	return t
 }
 

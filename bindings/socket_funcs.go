@@ -53,7 +53,7 @@ func sockSocket(L *lua.LState) int {
 	family, typ, proto := familyTypeProto(L, unix.AF_INET)
 	s := openSocket(L, family, typ, proto)
 	if s.tracing {
-		s.tracef("socket(%s, %s, %d)", familyNames[family], typeNames[typ], proto)
+		s.tracef("socket(%s, %s, %d)", familyName(family), sockTypeName(typ), proto)
 	}
 	L.Push(sockValue(L, s))
 	return 1

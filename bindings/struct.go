@@ -21,7 +21,8 @@ const structType = "struct.Struct"
 const structMaxPack = 1 << 30
 
 var structModule = Module{
-	Name: "struct",
+	Name:  "struct",
+	State: newStructRuntime,
 	Doc: `Pack Lua values into binary strings and back, byte for byte as Python's
 struct module on x86-64 Linux.
 
@@ -112,9 +113,10 @@ func structStringArg(L *lua.LState, n, shown int, fname string) string {
 	return string(s)
 }
 
-// structFormatArg compiles the format in argument 1 of a module function.
-func structFormatArg(L *lua.LState, fname string) *structFormat {
-	sf, msg := lookupStruct(structStringArg(L, 1, 1, fname))
+// structFormatArg compiles the format in argument 1 of a module function,
+// through the runtime's cache (st may be nil: no cache).
+func structFormatArg(L *lua.LState, st *structState, fname string) *structFormat {
+	sf, msg := st.lookup(structStringArg(L, 1, 1, fname))
 	if sf == nil {
 		structError(L, msg)
 	}
@@ -137,13 +139,21 @@ func structOffsetArg(L *lua.LState, n, shown int, fname string) int64 {
 	return 0
 }
 
-// checkStructSelf returns the struct.Struct a method is called on.
-func checkStructSelf(L *lua.LState, fname string) *structFormat {
-	return checkSelf[*structFormat](L, fname, structType)
+// structObject is a struct.Struct: its format and the state of the
+// runtime that made it.
+type structObject struct {
+	*structFormat
+	st *structState
 }
 
-// pack packs the values at stack indexes first.. and returns the string.
-func (sf *structFormat) pack(L *lua.LState, first int) lua.LString {
+// checkStructSelf returns the struct.Struct a method is called on.
+func checkStructSelf(L *lua.LState, fname string) *structObject {
+	return checkSelf[*structObject](L, fname, structType)
+}
+
+// pack packs the values at stack indexes first.. and returns the string,
+// boxed by st (which may be nil).
+func (sf *structFormat) pack(L *lua.LState, st *structState, first int) lua.LValue {
 	if got := int64(L.GetTop() - first + 1); got != sf.nvals {
 		structError(L, "pack expected "+structItoa(sf.nvals)+" items for packing (got "+structItoa(got)+")")
 	}
@@ -230,12 +240,13 @@ func (sf *structFormat) pack(L *lua.LState, first int) lua.LString {
 			}
 		}
 	}
-	return lua.LString(buf)
+	return st.stringBoxes().value(buf)
 }
 
 // unpack pushes the values packed in data, whose length is sf.size, and
-// returns how many it pushed.
-func (sf *structFormat) unpack(L *lua.LState, data string) int {
+// returns how many it pushed. Numbers are boxed by st (which may be nil).
+func (sf *structFormat) unpack(L *lua.LState, st *structState, data string) int {
+	nb := st.numberBoxes()
 	for _, it := range sf.items {
 		def, off, size := it.def, int(it.offset), int(it.size)
 		for j := int64(0); j < it.repeat; j, off = j+1, off+size {
@@ -253,26 +264,26 @@ func (sf *structFormat) unpack(L *lua.LState, data string) int {
 			case skBool:
 				v = lua.LBool(data[off] != 0)
 			case skInt:
-				u := structGetUint(data[off:off+size], size, sf.little)
+				u := structGetUint(data, off, size, sf.little)
 				shift := uint(64 - 8*size)
 				n := int64(u<<shift) >> shift // sign-extend
 				if size == 8 && !structExactInt(n) {
 					structError(L, structInexact("unpacked value", n))
 				}
-				v = lua.LNumber(n)
+				v = nb.value(float64(n))
 			case skUint, skPtr:
-				u := structGetUint(data[off:off+size], size, sf.little)
+				u := structGetUint(data, off, size, sf.little)
 				if size == 8 && !structExactUint(u) {
 					structError(L, structInexact("unpacked value", u))
 				}
-				v = lua.LNumber(u)
+				v = nb.value(float64(u))
 			case skHalf:
-				v = lua.LNumber(structUnpackHalf(uint16(structGetUint(data[off:off+2], 2, sf.little))))
+				v = nb.value(structUnpackHalf(uint16(structGetUint(data, off, 2, sf.little))))
 			case skFloat:
-				bits := uint32(structGetUint(data[off:off+4], 4, sf.little))
-				v = lua.LNumber(float64(math.Float32frombits(bits)))
+				bits := uint32(structGetUint(data, off, 4, sf.little))
+				v = nb.value(float64(math.Float32frombits(bits)))
 			default: // skDouble
-				v = lua.LNumber(math.Float64frombits(structGetUint(data[off:off+8], 8, sf.little)))
+				v = nb.value(math.Float64frombits(structGetUint(data, off, 8, sf.little)))
 			}
 			L.Push(v)
 		}
@@ -280,15 +291,15 @@ func (sf *structFormat) unpack(L *lua.LState, data string) int {
 	return int(sf.nvals)
 }
 
-func (sf *structFormat) unpackAll(L *lua.LState, data string) int {
+func (sf *structFormat) unpackAll(L *lua.LState, st *structState, data string) int {
 	if int64(len(data)) != sf.size {
 		structError(L, "unpack requires a buffer of "+structItoa(sf.size)+" bytes")
 	}
-	return sf.unpack(L, data)
+	return sf.unpack(L, st, data)
 }
 
 // unpackFrom is Struct_unpack_from_impl.
-func (sf *structFormat) unpackFrom(L *lua.LState, data string, offset int64) int {
+func (sf *structFormat) unpackFrom(L *lua.LState, st *structState, data string, offset int64) int {
 	n := int64(len(data))
 	if offset < 0 {
 		if offset+sf.size > 0 {
@@ -304,12 +315,12 @@ func (sf *structFormat) unpackFrom(L *lua.LState, data string, offset int64) int
 			" bytes for unpacking "+structItoa(sf.size)+" bytes at offset "+structItoa(offset)+
 			" (actual buffer size is "+structItoa(n)+")")
 	}
-	return sf.unpack(L, data[offset:offset+sf.size])
+	return sf.unpack(L, st, data[offset:offset+sf.size])
 }
 
 // iterUnpack is Struct_iter_unpack: it checks data now and returns the
 // iterator function.
-func (sf *structFormat) iterUnpack(L *lua.LState, data string) int {
+func (sf *structFormat) iterUnpack(L *lua.LState, st *structState, data string) int {
 	if sf.size == 0 {
 		structError(L, "cannot iteratively unpack with a struct of length 0")
 	}
@@ -324,7 +335,7 @@ func (sf *structFormat) iterUnpack(L *lua.LState, data string) int {
 		}
 		rec := data[next : next+size]
 		next += size
-		return sf.unpack(L, rec)
+		return sf.unpack(L, st, rec)
 	}))
 	return 1
 }
@@ -339,64 +350,69 @@ func (sf *structFormat) sizeValue(L *lua.LState) lua.LNumber {
 func structItoa(v int64) string  { return strconv.FormatInt(v, 10) }
 func structUtoa(v uint64) string { return strconv.FormatUint(v, 10) }
 
-// ---- module functions
+// ---- module functions: st is the runtime's state, from the upvalue
 
 func structPack(L *lua.LState) int {
-	sf := structFormatArg(L, "pack")
-	L.Push(sf.pack(L, 2))
+	st := moduleState[*structState](L)
+	sf := structFormatArg(L, st, "pack")
+	L.Push(sf.pack(L, st, 2))
 	return 1
 }
 
 func structUnpack(L *lua.LState) int {
-	sf := structFormatArg(L, "unpack")
-	return sf.unpackAll(L, structStringArg(L, 2, 2, "unpack"))
+	st := moduleState[*structState](L)
+	sf := structFormatArg(L, st, "unpack")
+	return sf.unpackAll(L, st, structStringArg(L, 2, 2, "unpack"))
 }
 
 func structCalcsize(L *lua.LState) int {
-	sf := structFormatArg(L, "calcsize")
+	sf := structFormatArg(L, moduleState[*structState](L), "calcsize")
 	L.Push(sf.sizeValue(L))
 	return 1
 }
 
 func structUnpackFrom(L *lua.LState) int {
-	sf := structFormatArg(L, "unpack_from")
+	st := moduleState[*structState](L)
+	sf := structFormatArg(L, st, "unpack_from")
 	data := structStringArg(L, 2, 2, "unpack_from")
-	return sf.unpackFrom(L, data, structOffsetArg(L, 3, 3, "unpack_from"))
+	return sf.unpackFrom(L, st, data, structOffsetArg(L, 3, 3, "unpack_from"))
 }
 
 func structIterUnpack(L *lua.LState) int {
-	sf := structFormatArg(L, "iter_unpack")
-	return sf.iterUnpack(L, structStringArg(L, 2, 2, "iter_unpack"))
+	st := moduleState[*structState](L)
+	sf := structFormatArg(L, st, "iter_unpack")
+	return sf.iterUnpack(L, st, structStringArg(L, 2, 2, "iter_unpack"))
 }
 
 func structNew(L *lua.LState) int {
-	sf := structFormatArg(L, "Struct")
-	L.Push(newObject(L, structType, sf))
+	st := moduleState[*structState](L)
+	sf := structFormatArg(L, st, "Struct")
+	L.Push(newObject(L, structType, &structObject{sf, st}))
 	return 1
 }
 
 // ---- struct.Struct methods: the receiver is not counted in messages
 
 func structSPack(L *lua.LState) int {
-	sf := checkStructSelf(L, "pack")
-	L.Push(sf.pack(L, 2))
+	s := checkStructSelf(L, "pack")
+	L.Push(s.pack(L, s.st, 2))
 	return 1
 }
 
 func structSUnpack(L *lua.LState) int {
-	sf := checkStructSelf(L, "unpack")
-	return sf.unpackAll(L, structStringArg(L, 2, 1, "unpack"))
+	s := checkStructSelf(L, "unpack")
+	return s.unpackAll(L, s.st, structStringArg(L, 2, 1, "unpack"))
 }
 
 func structSUnpackFrom(L *lua.LState) int {
-	sf := checkStructSelf(L, "unpack_from")
+	s := checkStructSelf(L, "unpack_from")
 	data := structStringArg(L, 2, 1, "unpack_from")
-	return sf.unpackFrom(L, data, structOffsetArg(L, 3, 2, "unpack_from"))
+	return s.unpackFrom(L, s.st, data, structOffsetArg(L, 3, 2, "unpack_from"))
 }
 
 func structSIterUnpack(L *lua.LState) int {
-	sf := checkStructSelf(L, "iter_unpack")
-	return sf.iterUnpack(L, structStringArg(L, 2, 1, "iter_unpack"))
+	s := checkStructSelf(L, "iter_unpack")
+	return s.iterUnpack(L, s.st, structStringArg(L, 2, 1, "iter_unpack"))
 }
 
 // structIndex serves the fields: s.size and s.format.

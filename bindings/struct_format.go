@@ -5,10 +5,10 @@ package bindings
 // (prepare_s and the packers) for x86-64 Linux, kept free of Lua values.
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"strings"
-	"sync"
 )
 
 // structKind is what a format code packs.
@@ -28,56 +28,69 @@ const (
 	skPascal                   // p
 )
 
-// structDef is one row of CPython's formatdef tables.
+// structDef is one row of CPython's formatdef tables. For the integer
+// codes, lo <= x < hi is the range pack takes (powers of two: exact).
 type structDef struct {
-	code  byte
-	kind  structKind
-	size  int64
-	align int64
+	code   byte
+	kind   structKind
+	size   int64
+	align  int64
+	lo, hi float64
 }
 
-func makeStructTable(native bool) map[byte]*structDef {
-	t := map[byte]*structDef{}
-	add := func(code byte, kind structKind, size, align int64) {
-		if !native {
-			align = 0 // standard modes never align
-		}
-		t[code] = &structDef{code, kind, size, align}
-	}
-	add('x', skPad, 1, 0)
-	add('c', skChar, 1, 0)
-	add('b', skInt, 1, 0)
-	add('B', skUint, 1, 0)
-	add('?', skBool, 1, 1)
-	add('s', skString, 1, 0)
-	add('p', skPascal, 1, 0)
-	add('h', skInt, 2, 2)
-	add('H', skUint, 2, 2)
-	add('e', skHalf, 2, 2)
-	add('i', skInt, 4, 4)
-	add('I', skUint, 4, 4)
-	add('f', skFloat, 4, 4)
-	add('q', skInt, 8, 8)
-	add('Q', skUint, 8, 8)
-	add('d', skDouble, 8, 8)
-	if native {
-		// LP64: long, size_t and pointers are 8 bytes.
-		add('l', skInt, 8, 8)
-		add('L', skUint, 8, 8)
-		add('n', skInt, 8, 8)
-		add('N', skUint, 8, 8)
-		add('P', skPtr, 8, 8)
-	} else {
-		add('l', skInt, 4, 0)
-		add('L', skUint, 4, 0)
-	}
-	return t
+// structTable is a formatdef table indexed by the code; a row of size 0
+// is a bad char. The tables are constants in all but name: compiled into
+// the binary, nothing to build at start-up, shared by every runtime.
+type structTable [128]structDef
+
+// structNative is the native mode (@, the default): LP64 sizes and
+// alignment, so long, size_t and pointers are 8 bytes.
+var structNative = structTable{
+	'x': {code: 'x', kind: skPad, size: 1},
+	'c': {code: 'c', kind: skChar, size: 1},
+	'b': {code: 'b', kind: skInt, size: 1, lo: -1 << 7, hi: 1 << 7},
+	'B': {code: 'B', kind: skUint, size: 1, lo: 0, hi: 1 << 8},
+	'?': {code: '?', kind: skBool, size: 1, align: 1},
+	's': {code: 's', kind: skString, size: 1},
+	'p': {code: 'p', kind: skPascal, size: 1},
+	'h': {code: 'h', kind: skInt, size: 2, align: 2, lo: -1 << 15, hi: 1 << 15},
+	'H': {code: 'H', kind: skUint, size: 2, align: 2, lo: 0, hi: 1 << 16},
+	'e': {code: 'e', kind: skHalf, size: 2, align: 2},
+	'i': {code: 'i', kind: skInt, size: 4, align: 4, lo: -1 << 31, hi: 1 << 31},
+	'I': {code: 'I', kind: skUint, size: 4, align: 4, lo: 0, hi: 1 << 32},
+	'f': {code: 'f', kind: skFloat, size: 4, align: 4},
+	'q': {code: 'q', kind: skInt, size: 8, align: 8, lo: -1 << 63, hi: 1 << 63},
+	'Q': {code: 'Q', kind: skUint, size: 8, align: 8, lo: 0, hi: 1 << 64},
+	'd': {code: 'd', kind: skDouble, size: 8, align: 8},
+	'l': {code: 'l', kind: skInt, size: 8, align: 8, lo: -1 << 63, hi: 1 << 63},
+	'L': {code: 'L', kind: skUint, size: 8, align: 8, lo: 0, hi: 1 << 64},
+	'n': {code: 'n', kind: skInt, size: 8, align: 8, lo: -1 << 63, hi: 1 << 63},
+	'N': {code: 'N', kind: skUint, size: 8, align: 8, lo: 0, hi: 1 << 64},
+	'P': {code: 'P', kind: skPtr, size: 8, align: 8, lo: -1 << 63, hi: 1 << 64},
 }
 
-var (
-	structNative   = makeStructTable(true)
-	structStandard = makeStructTable(false)
-)
+// structStandard is the standard modes (= < > !): standard sizes, no
+// alignment.
+var structStandard = structTable{
+	'x': {code: 'x', kind: skPad, size: 1},
+	'c': {code: 'c', kind: skChar, size: 1},
+	'b': {code: 'b', kind: skInt, size: 1, lo: -1 << 7, hi: 1 << 7},
+	'B': {code: 'B', kind: skUint, size: 1, lo: 0, hi: 1 << 8},
+	'?': {code: '?', kind: skBool, size: 1},
+	's': {code: 's', kind: skString, size: 1},
+	'p': {code: 'p', kind: skPascal, size: 1},
+	'h': {code: 'h', kind: skInt, size: 2, lo: -1 << 15, hi: 1 << 15},
+	'H': {code: 'H', kind: skUint, size: 2, lo: 0, hi: 1 << 16},
+	'e': {code: 'e', kind: skHalf, size: 2},
+	'i': {code: 'i', kind: skInt, size: 4, lo: -1 << 31, hi: 1 << 31},
+	'I': {code: 'I', kind: skUint, size: 4, lo: 0, hi: 1 << 32},
+	'f': {code: 'f', kind: skFloat, size: 4},
+	'q': {code: 'q', kind: skInt, size: 8, lo: -1 << 63, hi: 1 << 63},
+	'Q': {code: 'Q', kind: skUint, size: 8, lo: 0, hi: 1 << 64},
+	'd': {code: 'd', kind: skDouble, size: 8},
+	'l': {code: 'l', kind: skInt, size: 4, lo: -1 << 31, hi: 1 << 31},
+	'L': {code: 'L', kind: skUint, size: 4, lo: 0, hi: 1 << 32},
+}
 
 // structItem is a run of one code: repeat values of size bytes each from
 // offset on, or for s and p one string of size bytes.
@@ -133,9 +146,9 @@ func compileStruct(format string) (sf *structFormat, msg string) {
 			s = s[1:]
 		}
 	}
-	table := structStandard
+	table := &structStandard
 	if sf.native {
-		table = structNative
+		table = &structNative
 	}
 	var size int64
 	for i := 0; i < len(s); {
@@ -163,10 +176,10 @@ func compileStruct(format string) (sf *structFormat, msg string) {
 				num = num*10 + d
 			}
 		}
-		def := table[c]
-		if def == nil {
+		if c >= byte(len(table)) || table[c].size == 0 {
 			return nil, "bad char in struct format"
 		}
+		def := &table[c]
 		switch def.kind {
 		case skString, skPascal:
 			sf.nvals++
@@ -197,37 +210,90 @@ func compileStruct(format string) (sf *structFormat, msg string) {
 	return sf, ""
 }
 
-// The format cache: a learner packs "i" in a loop. Like CPython's, it is
-// emptied when full.
+// structState is what the struct module keeps per runtime (Module.State),
+// so that runtimes share nothing mutable and take no lock: the format
+// cache, and the boxes for packed strings and unpacked numbers.
+type structState struct {
+	cache   structCache
+	numbers numberBoxes
+	strings stringBoxes
+}
+
+func newStructRuntime() any {
+	return &structState{cache: structCache{m: map[string]*structFormat{}}}
+}
+
+// lookup is structCache.lookup; a nil state compiles every time.
+func (st *structState) lookup(format string) (*structFormat, string) {
+	if st == nil {
+		return compileStruct(format)
+	}
+	return st.cache.lookup(format)
+}
+
+// numberBoxes and stringBoxes return the state's boxes, nil for a nil
+// state.
+func (st *structState) numberBoxes() *numberBoxes {
+	if st == nil {
+		return nil
+	}
+	return &st.numbers
+}
+
+func (st *structState) stringBoxes() *stringBoxes {
+	if st == nil {
+		return nil
+	}
+	return &st.strings
+}
+
+// structCache is one runtime's compiled formats: a learner packs "i" in a
+// loop. Like CPython's cache it is emptied when full.
+type structCache struct {
+	// recent holds the last format seen at each slot of a cheap hash, so
+	// that a loop over a few formats finds them without hashing the whole
+	// string; m holds the rest.
+	recent [16]*structFormat
+	m      map[string]*structFormat
+}
+
 const (
 	structCacheMax    = 100
 	structCacheMaxLen = 256 // longer formats are compiled every time
 )
 
-var structCache = struct {
-	sync.Mutex
-	m map[string]*structFormat
-}{m: make(map[string]*structFormat)}
-
-// lookupStruct returns the compiled format, from the cache when it can.
-func lookupStruct(format string) (*structFormat, string) {
-	structCache.Lock()
-	sf := structCache.m[format]
-	structCache.Unlock()
-	if sf != nil {
+// lookup returns the compiled format, from the cache when it can.
+func (c *structCache) lookup(format string) (*structFormat, string) {
+	if len(format) > structCacheMaxLen {
+		return compileStruct(format)
+	}
+	slot := &c.recent[structSlot(format)]
+	if sf := *slot; sf != nil && sf.format == format {
 		return sf, ""
 	}
-	sf, msg := compileStruct(format)
-	if sf == nil || len(format) > structCacheMaxLen {
-		return sf, msg
+	sf := c.m[format]
+	if sf == nil {
+		var msg string
+		if sf, msg = compileStruct(format); sf == nil {
+			return nil, msg
+		}
+		if len(c.m) >= structCacheMax {
+			clear(c.m)
+		}
+		c.m[format] = sf
 	}
-	structCache.Lock()
-	if len(structCache.m) >= structCacheMax {
-		clear(structCache.m)
-	}
-	structCache.m[format] = sf
-	structCache.Unlock()
+	*slot = sf
 	return sf, ""
+}
+
+// structSlot mixes the length and the first and last bytes of a format
+// into an index of structCache.recent.
+func structSlot(format string) int {
+	n := len(format)
+	if n == 0 {
+		return 0
+	}
+	return (n + 3*int(format[0]) + 5*int(format[n-1])) % 16
 }
 
 // rangeMessage is CPython 3.12's error for an integer out of def's range.
@@ -243,20 +309,10 @@ func (def *structDef) rangeMessage() string {
 // intBits converts the Lua number x for an integer code: the bits to
 // store, or the struct.error message.
 func (def *structDef) intBits(x float64) (uint64, string) {
-	if math.IsInf(x, 0) || x != math.Trunc(x) { // NaN too
-		return 0, "required argument is not an integer"
-	}
-	bits := float64(def.size * 8)
-	var lo, hi float64 // lo <= x < hi, all powers of two: exact
-	switch def.kind {
-	case skInt:
-		lo, hi = -math.Exp2(bits-1), math.Exp2(bits-1)
-	case skUint:
-		lo, hi = 0, math.Exp2(bits)
-	default: // skPtr
-		lo, hi = -0x1p63, 0x1p64
-	}
-	if x < lo || x >= hi {
+	if x < def.lo || x >= def.hi || x != math.Trunc(x) { // NaN and infinities too
+		if math.IsInf(x, 0) || x != math.Trunc(x) {
+			return 0, "required argument is not an integer"
+		}
 		if def.kind == skPtr {
 			return 0, "int too large to convert"
 		}
@@ -268,24 +324,62 @@ func (def *structDef) intBits(x float64) (uint64, string) {
 	return uint64(x), ""
 }
 
-// structPutUint stores the low n bytes of v.
+// structPutUint stores the low n bytes of v; the sizes of the integer
+// and float codes take one store each.
 func structPutUint(b []byte, v uint64, n int, little bool) {
-	if little {
+	switch {
+	case n == 2 && little:
+		binary.LittleEndian.PutUint16(b, uint16(v))
+	case n == 2:
+		binary.BigEndian.PutUint16(b, uint16(v))
+	case n == 4 && little:
+		binary.LittleEndian.PutUint32(b, uint32(v))
+	case n == 4:
+		binary.BigEndian.PutUint32(b, uint32(v))
+	case n == 8 && little:
+		binary.LittleEndian.PutUint64(b, v)
+	case n == 8:
+		binary.BigEndian.PutUint64(b, v)
+	case little:
 		for i := 0; i < n; i++ {
 			b[i] = byte(v)
 			v >>= 8
 		}
-		return
-	}
-	for i := n - 1; i >= 0; i-- {
-		b[i] = byte(v)
-		v >>= 8
+	default:
+		for i := n - 1; i >= 0; i-- {
+			b[i] = byte(v)
+			v >>= 8
+		}
 	}
 }
 
-// structGetUint reads an n-byte unsigned integer.
-func structGetUint(b string, n int, little bool) uint64 {
+// structGetUint reads an n-byte unsigned integer at b[off:]; the
+// expressions for 2, 4 and 8 bytes compile to one load each.
+func structGetUint(b string, off, n int, little bool) uint64 {
+	switch {
+	case n == 2 && little:
+		b = b[off : off+2]
+		return uint64(b[0]) | uint64(b[1])<<8
+	case n == 2:
+		b = b[off : off+2]
+		return uint64(b[1]) | uint64(b[0])<<8
+	case n == 4 && little:
+		b = b[off : off+4]
+		return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24
+	case n == 4:
+		b = b[off : off+4]
+		return uint64(b[3]) | uint64(b[2])<<8 | uint64(b[1])<<16 | uint64(b[0])<<24
+	case n == 8 && little:
+		b = b[off : off+8]
+		return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+	case n == 8:
+		b = b[off : off+8]
+		return uint64(b[7]) | uint64(b[6])<<8 | uint64(b[5])<<16 | uint64(b[4])<<24 |
+			uint64(b[3])<<32 | uint64(b[2])<<40 | uint64(b[1])<<48 | uint64(b[0])<<56
+	}
 	var v uint64
+	b = b[off : off+n]
 	if little {
 		for i := n - 1; i >= 0; i-- {
 			v = v<<8 | uint64(b[i])

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/socklab/socklab/bindings"
@@ -11,14 +12,16 @@ import (
 )
 
 // The identifier chain at the end of a line: socket.SO_, sk:re, pri.
-var chainRE = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*(?:[.:][A-Za-z_][A-Za-z0-9_]*)*)?([.:]?)([A-Za-z_][A-Za-z0-9_]*)?$`)
+var chainRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*(?:[.:][A-Za-z_][A-Za-z0-9_]*)*)?([.:]?)([A-Za-z_][A-Za-z0-9_]*)?$`)
+})
 
 // Complete returns what can complete the identifier chain that ends line,
 // from the live values: globals, fields after ".", methods after ":".
 // partial is the part of the last name already typed; each candidate is
 // a whole name that starts with it.
 func (rt *Runtime) Complete(line string) (partial string, candidates []string) {
-	m := chainRE.FindStringSubmatch(line)
+	m := chainRE().FindStringSubmatch(line)
 	if m == nil {
 		return "", nil
 	}

@@ -18,7 +18,8 @@ import (
 // next caller. (A read from a blocking stdin cannot be abandoned, so that
 // goroutine ends only with the next line or end of input.)
 type lineInput struct {
-	r       *bufio.Reader
+	src     io.Reader
+	r       *bufio.Reader // made at the first read: most scripts never read
 	mu      sync.Mutex
 	pending chan lineResult
 }
@@ -35,6 +36,9 @@ func (in *lineInput) read(ctx context.Context) (string, error) {
 	if in.pending == nil {
 		ch := make(chan lineResult, 1)
 		in.pending = ch
+		if in.r == nil {
+			in.r = bufio.NewReader(in.src)
+		}
 		go func() {
 			line, err := in.r.ReadString('\n')
 			if err != nil && line != "" {

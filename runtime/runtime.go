@@ -9,7 +9,6 @@
 package runtime
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -99,7 +98,7 @@ func New(opts Options) *Runtime {
 		gil:       newGIL(),
 		stdout:    &lockedWriter{w: opts.Stdout},
 		stderr:    &lockedWriter{w: opts.Stderr},
-		input:     &lineInput{r: bufio.NewReader(opts.Stdin)},
+		input:     &lineInput{src: opts.Stdin},
 		sources:   map[string][]string{},
 		resources: map[*resource]struct{}{},
 		threads:   map[*thread]struct{}{},

@@ -65,7 +65,7 @@ type commonFlags struct {
 	trace   bool
 	allow   string
 	timeout time.Duration
-	code    string // -e
+	code    codeFlag // -e
 	port    int
 	input   bool // demo -i
 }
@@ -76,8 +76,22 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.timeout, "timeout", c.timeout, "cancel the run after this long (exit status 124)")
 }
 
+// codeFlag is -e CODE; set tells an empty -e "" (run nothing, as python3 -c "" does)
+// from no -e at all (the REPL).
+type codeFlag struct {
+	code string
+	set  bool
+}
+
+func (c *codeFlag) String() string { return c.code }
+
+func (c *codeFlag) Set(s string) error {
+	c.code, c.set = s, true
+	return nil
+}
+
 func setupRun(fs *flag.FlagSet, e *env) {
-	fs.StringVar(&e.flags.code, "e", "", "run CODE instead of a file")
+	fs.Var(&e.flags.code, "e", "run CODE instead of a file")
 }
 
 func setupDemo(fs *flag.FlagSet, e *env) {
@@ -91,7 +105,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	top := flag.NewFlagSet("socklab", flag.ContinueOnError)
 	top.SetOutput(stderr)
 	e.flags.register(top)
-	top.StringVar(&e.flags.code, "e", "", "run CODE")
+	top.Var(&e.flags.code, "e", "run CODE")
 	top.Usage = func() { usage(stderr) }
 	if err := top.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -100,7 +114,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	args = top.Args()
-	if e.flags.code != "" {
+	if e.flags.code.set {
 		e.args = args
 		return cmdRun(e)
 	}

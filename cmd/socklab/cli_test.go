@@ -57,6 +57,7 @@ func TestExitStatuses(t *testing.T) {
 		wantStderr []string
 	}{
 		{"ok", []string{"-e", "print('hi')"}, 0, "hi\n", nil},
+		{"empty code", []string{"-e", ""}, 0, "", nil},
 		{"refused", []string{"run", refused}, 1, "", []string{
 			"ConnectionRefusedError: [Errno 111] Connection refused", refused + ":2"}},
 		{"bare file", []string{refused}, 1, "", []string{"ConnectionRefusedError"}},
@@ -81,8 +82,11 @@ func TestExitStatuses(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			stdin := ""
-			if c.name == "stdin script" {
+			switch c.name {
+			case "stdin script":
 				stdin = "print('from stdin', arg[1])"
+			case "empty code":
+				stdin = "os.exit(3)" // what the REPL would run
 			}
 			code, out, errOut := socklab(t, stdin, c.args...)
 			if code != c.code {

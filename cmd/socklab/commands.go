@@ -21,8 +21,8 @@ func cmdRun(e *env) int {
 	}
 	var name, src string
 	switch {
-	case e.flags.code != "":
-		name, src = "(command line)", e.flags.code
+	case e.flags.code.set:
+		name, src = "(command line)", e.flags.code.code
 		opts.Args = e.args
 	case len(e.args) == 0:
 		fmt.Fprintln(e.stderr, "usage: socklab run FILE|NAME [args...]  (or -e CODE, or - for stdin)")

@@ -145,8 +145,9 @@ type keyFilter struct {
 }
 
 // Runes readline acts on; other control runes it would insert into the
-// line as they are.
-var handledControls = map[rune]bool{
+// line as they are. An array, built into the binary, not a map built at
+// every start.
+var handledControls = [0x20]bool{
 	readline.CharLineStart: true, readline.CharBackward: true, readline.CharInterrupt: true,
 	readline.CharDelete: true, readline.CharLineEnd: true, readline.CharForward: true,
 	readline.CharBell: true, readline.CharCtrlH: true, readline.CharTab: true,

@@ -91,10 +91,15 @@ var (
 	endBytes    = []byte(string(markEnd))
 
 	// What readline writes to erase the line (runebuf.go cleanOutput).
-	cleanRE = regexp.MustCompile(`^(?:\x1b\[J(?:\x1b\[2K\r\x1b\[A)*\x1b\[2K\r|(?:\r\x08)*\x1b\[J)$`)
+	// Both are compiled when the REPL first draws, not at every start.
+	cleanRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:\x1b\[J(?:\x1b\[2K\r\x1b\[A)*\x1b\[2K\r|(?:\r\x08)*\x1b\[J)$`)
+	})
 	// What it writes to show completions or the history search below the
 	// line: down, erase, the panel, back up to the cursor's row and column.
-	panelRE = regexp.MustCompile(`(?s)^(\n*)\x1b\[J(.*)(?:\x1b\[(\d+)A\r|\r\x1b\[(\d+)A)(?:\x1b\[(\d+)C)?$`)
+	panelRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?s)^(\n*)\x1b\[J(.*)(?:\x1b\[(\d+)A\r|\r\x1b\[(\d+)A)(?:\x1b\[(\d+)C)?$`)
+	})
 )
 
 // Write takes what readline draws.
@@ -122,7 +127,7 @@ func (s *screen) Write(p []byte) (int, error) {
 		}
 		s.draw(string(p[:i]), string(before), string(after))
 		return len(p), nil
-	case cleanRE.Match(p):
+	case cleanRE().Match(p):
 		if s.state == shown {
 			var b bytes.Buffer
 			s.erase(&b)
@@ -132,7 +137,7 @@ func (s *screen) Write(p []byte) (int, error) {
 		// the text before the prompt.
 		return len(p), nil
 	case s.state == shown:
-		if m := panelRE.FindSubmatch(p); m != nil {
+		if m := panelRE().FindSubmatch(p); m != nil {
 			s.term.Write(s.panel(m))
 			return len(p), nil
 		}
