@@ -166,7 +166,7 @@ func (rt *Runtime) RunString(ctx context.Context, name, src string) error {
 func (rt *Runtime) begin(ctx context.Context, name string) (context.Context, context.CancelFunc, *thread) {
 	runCtx, cancel := context.WithCancel(ctx)
 	main := &thread{name: "MainThread", ident: nextIdent(), done: make(chan struct{})}
-	runCtx = context.WithValue(runCtx, threadKey{}, main)
+	runCtx = withThread(runCtx, main)
 	rt.mu.Lock()
 	rt.runCtx, rt.cancelRun = runCtx, cancel
 	rt.mu.Unlock()

@@ -36,6 +36,29 @@ func (t *thread) Alive() bool {
 // the thread's.
 type threadKey struct{}
 
+// threadContext is a thread's context: its program's, with the thread
+// attached. gopher-lua asks a state's context for Done before every
+// instruction, so Done answers from a field rather than down a chain of
+// wrapped contexts.
+type threadContext struct {
+	context.Context
+	done <-chan struct{}
+	t    *thread
+}
+
+func withThread(ctx context.Context, t *thread) context.Context {
+	return &threadContext{Context: ctx, done: ctx.Done(), t: t}
+}
+
+func (c *threadContext) Done() <-chan struct{} { return c.done }
+
+func (c *threadContext) Value(key any) any {
+	if key == (threadKey{}) {
+		return c.t
+	}
+	return c.Context.Value(key)
+}
+
 var idents atomic.Int64
 
 func nextIdent() int { return int(idents.Add(1)) }
@@ -62,7 +85,7 @@ func (rt *Runtime) StartThread(L *lua.LState, spec bindings.ThreadSpec) (binding
 	}
 	// The run's context, naming the thread. A thread needs no cancellation
 	// of its own: it stops when the run does.
-	ctx := context.WithValue(runCtx, threadKey{}, t)
+	ctx := withThread(runCtx, t)
 	th := rt.state(L, ctx)
 
 	th.Push(spec.Fn)
