@@ -124,18 +124,18 @@ func (s *sock) control(op func(fd int) error) error {
 // results. It is a value rather than a closure so that a call that does
 // not block allocates nothing.
 type sysOp struct {
-	kind  opKind
-	buf   []byte        // read into, or written from
+	kind opKind
+	buf  []byte // read into, or written from
 	// scratch, when > 0, asks for a pooled buffer of that many bytes to
 	// read into, taken just before each attempt and given back when it
 	// would block: a thread parked in recv holds no buffer (10,000 of them
 	// would hold 640 MiB). After a read, release gives it back.
 	scratch int
 	pooled  *[]byte
-	flags int           // send and recv flags
-	to    unix.Sockaddr // sendto's address, connect's
-	n     int           // bytes moved; accept's new descriptor
-	from  unix.Sockaddr // recvfrom's sender, accept's peer
+	flags   int           // send and recv flags
+	to      unix.Sockaddr // sendto's address, connect's
+	n       int           // bytes moved; accept's new descriptor
+	from    unix.Sockaddr // recvfrom's sender, accept's peer
 }
 
 type opKind uint8
