@@ -204,7 +204,9 @@ func (op *sysOp) release() {
 // other thread runs Lua meanwhile (CPython releases it around every
 // socket call).
 func (s *sock) try(op *sysOp) error {
-	if s.host != nil && s.host.Contended() {
+	// Not for a read into a pooled buffer: queued for the lock afterwards,
+	// the thread would hold the buffer meanwhile.
+	if op.scratch == 0 && s.host != nil && s.host.Contended() {
 		// c escapes to the closure; op stays on the caller's stack.
 		c := struct {
 			op  sysOp
@@ -240,14 +242,29 @@ func (s *sock) io(L *lua.LState, deadline time.Time, op *sysOp) error {
 			return err
 		}
 	}
-	// The waiter gets a copy of its own, so that op, which the fast path
-	// uses, stays on the caller's stack.
-	waiting := *op
-	parked, err := s.wait(L, deadline, &waiting)
-	*op = waiting
-	s.blocked[d] = parked
-	return err
+	for {
+		// The waiter gets a copy of its own, so that op, which the fast
+		// path uses, stays on the caller's stack.
+		waiting := *op
+		parked, err := s.wait(L, deadline, &waiting)
+		*op = waiting
+		s.blocked[d] = parked
+		if err != errReady {
+			return err
+		}
+		// Readable: the read is made now, with the lock held, just before
+		// its bytes are used. Another thread may have taken them first.
+		if err := s.tryLocked(op); !wouldBlock(err) {
+			return err
+		}
+	}
 }
+
+// errReady is what a wait for a read into a pooled buffer returns once
+// the descriptor is readable: the read itself is left to the caller, so
+// that a thread woken by its data and queued for the interpreter lock
+// holds no buffer meanwhile (10,000 woken at once would hold one each).
+var errReady = errors.New("ready")
 
 // deadline is when an operation started now times out; zero for never.
 func (s *sock) deadline() time.Time {
@@ -345,8 +362,26 @@ type waiter struct {
 // is done.
 func (w *waiter) ready(fd uintptr) bool {
 	w.calls++
+	if w.op.scratch > 0 {
+		// A read into a pooled buffer is left to the caller: the poller
+		// asks first whether the descriptor is readable already (its
+		// readiness was reset), then wakes it when it becomes so.
+		if w.calls == 1 && !readable(int(fd)) {
+			return false
+		}
+		w.opErr = errReady
+		return true
+	}
 	w.opErr = w.op.run(int(fd))
 	return !wouldBlock(w.opErr)
+}
+
+// readable asks poll(2), without waiting, whether a read on fd would not
+// block: data, end of file or an error to report.
+func readable(fd int) bool {
+	fds := [1]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	n, err := unix.Poll(fds[:], 0)
+	return n > 0 || (err != nil && err != unix.EINTR)
 }
 
 // park waits on the poller until op stops answering EAGAIN.
