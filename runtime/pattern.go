@@ -382,18 +382,20 @@ const (
 // How a %n refers to capture n where it stands, decided as gopher-lua's
 // VM decides it from the capture slots filled so far.
 const (
-	refClosed  = iota // a finished capture: match its text
-	refPos            // a position capture: gopher-lua matches the empty string
-	refOpen           // an unfinished capture whose end slot gopher-lua has allocated (zero): empty when it starts at 0, else gopher-lua panics
-	refInvalid        // "invalid capture index"
+	refClosed = iota // a finished capture: match its text
+	refPos           // a position capture: gopher-lua matches ""
+	// refOpen is an unfinished capture whose end slot gopher-lua has
+	// allocated (as zero): "" when it starts at 0, else a Go panic.
+	refOpen
+	refInvalid // "invalid capture index"
 )
 
 type patItem struct {
 	op   patOp
 	set  *byteSet
 	lit  string
-	n    int // capture index (0-based), or %b's begin
-	a, b int // %b's begin and end; a backref's kind in a
+	n    int // the capture (0-based) of opOpen, opClose, opPos, opBackref
+	a, b int // %b's begin and end; a backref's ref kind in a
 }
 
 // luaPattern is a compiled pattern; it is immutable, so one value serves

@@ -19,6 +19,18 @@ import (
 // stack, which under the runtime's growable registry costs a copy of the
 // stack every 32 elements and overflows past half a million.
 //
+// Where gopher-lua departs from Lua 5.1 the departure is kept, so that
+// scripts behave as under plain gopher-lua: %f is a literal 'f'; a class
+// before '-' in a set makes an empty range ("[%w-_]" matches nothing);
+// match returns no value (not nil) when nothing matches; find and match
+// do not clamp init to the end, and find's empty pattern is always at 1;
+// gsub refuses a number as repl, keeps "%x" as is, counts a table or
+// boolean replacement value as "", and replaces everything when n is
+// negative, or 0 and the pattern matches at the start; gmatch honours
+// '^'; a lone element from table.concat is returned as it is (a number
+// stays one). Only gopher-lua's Go panics and its recursion limit
+// ("pattern/input too complex" for ".*" over a megabyte) are not kept.
+//
 // The functions live on the string table itself, which gopher-lua also
 // makes the strings' metatable and its __index, so s:gsub(...) finds them.
 type stringLib struct {
@@ -32,8 +44,14 @@ type stringLib struct {
 }
 
 // patternCacheSize bounds the cache; a script building patterns on the
-// fly only empties it now and then.
-const patternCacheSize = 256
+// fly only empties it now and then. Patterns longer than
+// patternCacheMaxLen (an escaped body used as a pattern) are compiled
+// each time: their compiling is as long as a match, and caching them
+// would hold their memory.
+const (
+	patternCacheSize   = 256
+	patternCacheMaxLen = 1024
+)
 
 // openStringLib installs the functions on L's string and table tables.
 func openStringLib(L *lua.LState) {
@@ -60,6 +78,9 @@ func (sl *stringLib) compile(L *lua.LState, src string) *luaPattern {
 	p, err := compilePattern(src)
 	if err != nil {
 		L.RaiseError("%s", err.Error())
+	}
+	if len(src) > patternCacheMaxLen {
+		return p
 	}
 	if len(sl.patterns) >= patternCacheSize {
 		clear(sl.patterns)
