@@ -160,3 +160,31 @@ func BenchmarkNewRuntime(b *testing.B) {
 		rt.Close()
 	}
 }
+
+// string.gsub over 1 MB of "a\n", one replacement every two bytes: the
+// issue's protocol-body rewrite (CPython 3.11's re.sub on the same input:
+// about 25 ms on the 2-core machine; gopher-lua's own gsub: minutes).
+func BenchmarkGsub1MB(b *testing.B) {
+	benchScript(b, `local s = string.rep("a\n", 500000)
+		for i = 1, tonumber(arg[1]) do s:gsub("\n", "\r\n") end`)
+}
+
+// The same over 100 KB (gopher-lua's own: seconds).
+func BenchmarkGsub100KB(b *testing.B) {
+	benchScript(b, `local s = string.rep("a\n", 50000)
+		for i = 1, tonumber(arg[1]) do s:gsub("\n", "\r\n") end`)
+}
+
+// A pattern with captures and a replacement that uses them, over 1 MB
+// of "key=value;" pairs.
+func BenchmarkGsubCaptures1MB(b *testing.B) {
+	benchScript(b, `local s = string.rep("key=value;", 100000)
+		for i = 1, tonumber(arg[1]) do s:gsub("(%w+)=(%w+)", "%2=%1") end`)
+}
+
+// A short find with a pattern, the per-call cost of a tokenizer's
+// s:find(p, pos): argument checks, the pattern cache, one match.
+func BenchmarkFindShort(b *testing.B) {
+	benchScript(b, `local s = "GET /index.html HTTP/1.1"
+		for i = 1, tonumber(arg[1]) do s:find("^(%u+)%s+(%S+)") end`)
+}

@@ -14,10 +14,12 @@ import (
 // openLibs loads the bindings and replaces the parts of gopher-lua's
 // standard library that would reach past the host: print and io.write
 // write to Options.Stdout, os.exit unwinds instead of ending the process,
-// and pcall/xpcall run on child states.
+// pcall/xpcall run on child states, and the pattern functions and
+// table.concat run in linear time.
 func (rt *Runtime) openLibs() {
 	L := rt.L
 	bindings.Open(L, rt)
+	openStringLib(L)
 	L.SetGlobal("print", L.NewFunction(rt.print))
 	L.SetGlobal("error", L.NewFunction(luaError))
 	L.SetGlobal("pcall", L.NewFunction(rt.pcall))
