@@ -167,3 +167,56 @@ do -- shutdown from another thread wakes a blocked recv with ""
 	cli:close()
 	conn:close()
 end
+
+do -- two threads wait to read one socket and one datagram comes: one takes
+	-- it, the other, woken too, finds nothing and goes on waiting
+	local rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	rx:settimeout(10)
+	rx:bind{"127.0.0.1", 0}
+	local tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	local got = queue.Queue()
+	local ready = queue.Queue()
+	for i = 1, 2 do
+		spawn(function()
+			ready:put(i)
+			got:put(rx:recv(100))
+		end)
+	end
+	ready:get(); ready:get()
+	time.sleep(0.05) -- both parked in recv (a sleep only makes it likelier)
+	tx:sendto("one", rx:getsockname())
+	eq(got:get(true, 10), "one")
+	ok(got:empty(), "the other thread still waits")
+	tx:sendto("two", rx:getsockname())
+	eq(got:get(true, 10), "two")
+	rx:close()
+	tx:close()
+end
+
+do -- a bulk transfer (reads that fill their buffer) followed by small
+	-- messages on the same connection: every byte in order
+	local cli, conn = pair()
+	local big = string.rep("abcdefghijklmnop", 16384) -- 256 KiB
+	local t = spawn(function()
+		cli:sendall(big)
+		for i = 1, 3 do
+			cli:sendall("small " .. i .. "\n")
+			eq(cli:recv_until("\n"), "ack\n")
+		end
+	end)
+	local got = {}
+	local n = 0
+	while n < #big do
+		local d = conn:recv(math.min(65536, #big - n))
+		n = n + #d
+		got[#got + 1] = d
+	end
+	ok(table.concat(got) == big, "the bulk bytes arrived in order")
+	for i = 1, 3 do
+		eq(conn:recv(100), "small " .. i .. "\n")
+		conn:sendall("ack\n")
+	end
+	t:join()
+	cli:close()
+	conn:close()
+end
