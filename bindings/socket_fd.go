@@ -42,13 +42,16 @@ type sock struct {
 	stopPoke func() bool     // guarded by mu
 	armed    [2]atomic.Bool  // read, write: a deadline may be set
 	// blocked[d]: the last call in direction d had to wait. The next one
-	// goes straight to the poller, which tries the call before it parks:
-	// trying it first as well would cost a system call that most likely
-	// says EAGAIN (the recv of a ping-pong). Guarded by the interpreter lock.
+	// goes straight to the poller, which tries the call (or, for a read
+	// into a pooled buffer, asks poll(2)) before it parks: trying it first
+	// as well would cost a system call that most likely says EAGAIN (the
+	// recv of a ping-pong). Guarded by the interpreter lock.
 	blocked [2]bool
 	// bulk: the last recv filled a large read, so the next one reads
-	// straight into its result (recvDirect). Guarded by the interpreter lock.
+	// straight into its result, in slab (recvDirect). Guarded by the
+	// interpreter lock.
 	bulk bool
+	slab []byte
 
 	timeout time.Duration // < 0: blocking (Python's None); 0: non-blocking
 	rbuf    []byte        // read ahead by recv_until, served before the kernel's

@@ -271,7 +271,12 @@ func (s *sock) recv(L *lua.LState, bufsize, flags int, from bool) (string, unix.
 		if err != nil {
 			return "", nil, err
 		}
-		return s.recvDirect(L, max(min(size, bufsize), 1), flags, from)
+		buf := make([]byte, max(min(size, bufsize), 1))
+		n, sa, err := s.recvInto(L, buf, flags, from)
+		if err != nil {
+			return "", nil, err
+		}
+		return stringOf(buf[:n]), sa, nil
 	}
 	if s.bulk && bufsize >= bulkRead {
 		return s.recvDirect(L, min(bufsize, recvChunk), flags, from)
@@ -290,23 +295,31 @@ func (s *sock) recv(L *lua.LState, bufsize, flags int, from bool) (string, unix.
 // bulkRead is the size of a read that makes the next one a bulk read.
 const bulkRead = 16 << 10
 
-// recvDirect receives into a buffer of size bytes that becomes the result:
-// one copy, from the kernel, as CPython's recv makes. It serves bulk
-// transfers, where recv after recv fills most of its buffer; a read that
-// comes back mostly empty is copied out, so as not to keep the buffer
-// alive, and ends the bulk mode.
+// recvDirect receives up to size bytes straight into the memory of the
+// result: one copy, from the kernel, as CPython's recv makes. It serves
+// bulk transfers, where recv after recv fills most of its buffer, and
+// reads into a slab that successive results share, so that the collector
+// sees one large allocation per slab rather than one per recv; a result
+// pins its slab, which is why only bulk reads use it. A read that comes
+// back small ends the bulk mode.
 func (s *sock) recvDirect(L *lua.LState, size, flags int, from bool) (string, unix.Sockaddr, error) {
-	buf := make([]byte, size)
-	n, sa, err := s.recvInto(L, buf, flags, from)
+	if cap(s.slab)-len(s.slab) < size {
+		s.slab = make([]byte, 0, max(slabSize, size))
+	}
+	start := len(s.slab)
+	n, sa, err := s.recvInto(L, s.slab[start:start+size], flags, from)
 	if err != nil {
 		return "", nil, err
 	}
 	s.bulk = n >= bulkRead
-	if n < size/2 {
-		return string(buf[:n]), sa, nil
-	}
-	return stringOf(buf[:n]), sa, nil
+	// The bytes up to start+n are never written again: the string may
+	// own them.
+	s.slab = s.slab[:start+n]
+	return stringOf(s.slab[start : start+n]), sa, nil
 }
+
+// slabSize is the memory that bulk reads share (recvDirect).
+const slabSize = 512 << 10
 
 // recvInto is one recv(2) into buf, waiting for data as the socket's mode
 // says.
