@@ -69,4 +69,15 @@ func listenTCP() (net.Listener, error) {
 }
 
 // addr is 127.0.0.1:port.
+// acceptOne listens as listenTCP does and takes the one connection of a
+// workload that has one.
+func acceptOne() (net.Conn, error) {
+	ln, err := listenTCP()
+	if err != nil {
+		return nil, err
+	}
+	defer ln.Close()
+	return ln.Accept()
+}
+
 func addr(port int) string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(port)) }

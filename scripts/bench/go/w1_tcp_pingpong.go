@@ -13,12 +13,7 @@ import (
 
 // w1Server echoes one connection until the client closes.
 func w1Server(args []string) error {
-	ln, err := listenTCP()
-	if err != nil {
-		return err
-	}
-	defer ln.Close()
-	conn, err := ln.Accept()
+	conn, err := acceptOne()
 	if err != nil {
 		return err
 	}

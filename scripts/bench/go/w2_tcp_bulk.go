@@ -13,12 +13,7 @@ import (
 // w2Server counts the bytes of one connection until the sender closes,
 // timed from the first byte to the end.
 func w2Server(args []string) error {
-	ln, err := listenTCP()
-	if err != nil {
-		return err
-	}
-	defer ln.Close()
-	conn, err := ln.Accept()
+	conn, err := acceptOne()
 	if err != nil {
 		return err
 	}
