@@ -36,11 +36,15 @@ type sock struct {
 	untrack func()
 
 	// The waiting state, kept between waits so that a wait sets up only
-	// what changed: the context whose cancellation pokes the waiters, and
-	// which directions' deadlines may be set on the file.
-	pokeCtx  context.Context // guarded by the interpreter lock
+	// what changed: the context whose cancellation pokes the waiter, and
+	// which directions' deadlines may be set on the file. turns[d] lets
+	// one thread at a time wait in direction d on the poller, which has
+	// one deadline per direction; the others wait for their turn, each
+	// with its own deadline and context.
+	pokeCtx  context.Context // guarded by mu
 	stopPoke func() bool     // guarded by mu
 	armed    [2]atomic.Bool  // read, write: a deadline may be set
+	turns    [2]turn
 	// blocked[d]: the last call in direction d had to wait. The next one
 	// goes straight to the poller, which tries the call (or, for a read
 	// into a pooled buffer, asks poll(2)) before it parks: trying it first
@@ -312,8 +316,7 @@ func (s *sock) wait(L *lua.LState, deadline time.Time, op *sysOp) (parked bool, 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	s.pokeOn(ctx, f)
-	w := waiter{ctx: ctx, f: f, rc: rc, deadline: deadline, op: op, armed: &s.armed[op.direction()]}
+	w := waiter{s: s, ctx: ctx, f: f, rc: rc, deadline: deadline, op: op}
 	s.host.Unlocked(w.park)
 	if w.err != nil && ctx.Err() == nil && s.closed() {
 		// Closed by another thread while waiting: the poller says "use of
@@ -327,33 +330,94 @@ func (s *sock) wait(L *lua.LState, deadline time.Time, op *sysOp) (parked bool, 
 // moving the file's deadlines to the past. The registration outlives the
 // wait: the next wait of the same thread finds it made.
 func (s *sock) pokeOn(ctx context.Context, f *os.File) {
-	if ctx == s.pokeCtx || ctx.Done() == nil {
+	if ctx.Done() == nil {
 		return
 	}
-	stop := context.AfterFunc(ctx, func() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ctx == s.pokeCtx || !s.open {
+		return
+	}
+	if s.stopPoke != nil {
+		s.stopPoke()
+	}
+	s.stopPoke = context.AfterFunc(ctx, func() {
 		s.armed[0].Store(true)
 		s.armed[1].Store(true)
 		past := time.Unix(1, 0)
 		f.SetReadDeadline(past)
 		f.SetWriteDeadline(past)
 	})
-	s.mu.Lock()
-	if s.stopPoke != nil {
-		s.stopPoke()
-	}
-	s.stopPoke = stop
-	s.mu.Unlock()
 	s.pokeCtx = ctx
+}
+
+// turn is a first-come first-served lock whose waiters give up at their
+// own deadline or when their context ends.
+type turn struct {
+	mu      sync.Mutex
+	held    bool
+	waiters []chan struct{}
+}
+
+// take waits for the turn until deadline (zero: none) or ctx's end.
+func (t *turn) take(ctx context.Context, deadline time.Time) error {
+	t.mu.Lock()
+	if !t.held {
+		t.held = true
+		t.mu.Unlock()
+		return nil
+	}
+	ch := make(chan struct{})
+	t.waiters = append(t.waiters, ch)
+	t.mu.Unlock()
+	var expired <-chan time.Time
+	if !deadline.IsZero() {
+		timer := time.NewTimer(time.Until(deadline))
+		defer timer.Stop()
+		expired = timer.C
+	}
+	var err error
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		err = ctx.Err()
+	case <-expired:
+		err = os.ErrDeadlineExceeded
+	}
+	t.mu.Lock()
+	for i, c := range t.waiters {
+		if c == ch {
+			t.waiters = append(t.waiters[:i], t.waiters[i+1:]...)
+			t.mu.Unlock()
+			return err
+		}
+	}
+	t.mu.Unlock()
+	t.give() // handed over as it gave up: pass it on
+	return err
+}
+
+// give hands the turn to the longest waiter, or frees it.
+func (t *turn) give() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.waiters) == 0 {
+		t.held = false
+		return
+	}
+	close(t.waiters[0])
+	t.waiters = t.waiters[1:]
 }
 
 // waiter is one wait on the poller, run with the interpreter lock released.
 type waiter struct {
+	s        *sock
 	ctx      context.Context
 	f        *os.File
 	rc       syscall.RawConn
 	deadline time.Time
 	op       *sysOp
-	armed    *atomic.Bool
 
 	calls  int // of op: more than one means it parked
 	parked bool
@@ -389,11 +453,17 @@ func readable(fd int) bool {
 
 // park waits on the poller until op stops answering EAGAIN.
 func (w *waiter) park() {
-	w.err = w.loop()
+	d := w.op.direction()
+	if w.err = w.s.turns[d].take(w.ctx, w.deadline); w.err != nil {
+		return
+	}
+	defer w.s.turns[d].give()
+	w.s.pokeOn(w.ctx, w.f)
+	w.err = w.loop(&w.s.armed[d])
 	w.parked = w.calls > 1
 }
 
-func (w *waiter) loop() error {
+func (w *waiter) loop(armed *atomic.Bool) error {
 	write := w.op.direction() == 1
 	setDeadline := w.f.SetReadDeadline
 	if write {
@@ -402,11 +472,11 @@ func (w *waiter) loop() error {
 	for {
 		// A deadline left by an earlier wait or a poke is reset; none is
 		// set when there is none to set, as in a blocking call.
-		if !w.deadline.IsZero() || w.armed.Swap(false) {
+		if !w.deadline.IsZero() || armed.Swap(false) {
 			if err := setDeadline(w.deadline); err != nil {
 				return closedErr(err)
 			}
-			w.armed.Store(!w.deadline.IsZero())
+			armed.Store(!w.deadline.IsZero())
 		}
 		if w.ctx.Err() != nil {
 			return w.ctx.Err()
@@ -427,8 +497,9 @@ func (w *waiter) loop() error {
 			if !w.deadline.IsZero() && !time.Now().Before(w.deadline) {
 				return os.ErrDeadlineExceeded
 			}
-			// Another waiter's cancellation moved the deadline: wait again.
-			w.armed.Store(true)
+			// A poke for an earlier waiter's context moved the deadline:
+			// wait again.
+			armed.Store(true)
 		default:
 			return closedErr(err)
 		}

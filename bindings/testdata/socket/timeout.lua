@@ -192,3 +192,38 @@ do -- socket.setdefaulttimeout applies to new sockets and to accept()ed ones
 	eq(socket.getdefaulttimeout(), nil)
 	for _, x in ipairs{s, u, a, b, srv, cli, conn, cli2, conn2} do x:close() end
 end
+
+do -- a deadline belongs to the call that waits: thread A's recv with a
+	-- timeout times out on time while thread B waits on the same socket
+	-- without one, whichever of them waits first
+	for _, timed_first in ipairs{true, false} do
+		local rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		rx:bind{"127.0.0.1", 0}
+		local done = queue.Queue()
+		local function timed()
+			rx:settimeout(0.3)
+			done:put({"A", elapsed(rx.recv, rx, 100)})
+		end
+		local function untimed()
+			rx:settimeout(nil)
+			done:put({"B", elapsed(rx.recv, rx, 100)})
+		end
+		local first, second = timed, untimed
+		if not timed_first then first, second = untimed, timed end
+		spawn(first)
+		time.sleep(0.05) -- the first is most likely waiting (either order must pass)
+		spawn(second)
+		local a = done:get(true, 10)
+		eq(a[1], "A", "the timed recv ends first")
+		eq(a[3], false)
+		eq(a[4].kind, "TimeoutError")
+		ok(a[2] < 2, "it timed out on time, after " .. a[2] .. " s")
+		local tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		tx:sendto("for B", rx:getsockname())
+		local b = done:get(true, 10)
+		eq(b[1], "B")
+		eq(b[4], "for B")
+		tx:close()
+		rx:close()
+	end
+end
