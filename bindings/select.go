@@ -108,11 +108,12 @@ func selectSelect(L *lua.LState) int {
 	}
 	k := 0
 	for li, items := range lists {
-		ready := L.NewTable()
+		ready := L.CreateTable(len(items), 0) // NewTable's default is 32 slots
 		for _, it := range items {
 			re := fds[k].Revents
 			k++
-			if it.buffered || re&(events[li]|unix.POLLHUP|unix.POLLERR|unix.POLLNVAL) != 0 && (li != 2 || re&unix.POLLPRI != 0) {
+			// Data read ahead makes a socket readable, nothing else.
+			if it.buffered && li == 0 || re&(events[li]|unix.POLLHUP|unix.POLLERR|unix.POLLNVAL) != 0 && (li != 2 || re&unix.POLLPRI != 0) {
 				ready.Append(it.value)
 			}
 		}
@@ -128,8 +129,9 @@ func pollFds(L *lua.LState, fds []unix.PollFd, timeout time.Duration) error {
 	if timeout >= 0 {
 		ms = int((timeout + time.Millisecond - 1) / time.Millisecond)
 	}
-	if ms == 0 {
-		_, err := unix.Poll(fds, 0)
+	// Something is often ready already (a select loop serving busy
+	// sockets): look first, and set up the wake-up only to wait.
+	if n, err := unix.Poll(fds, 0); ms == 0 || n > 0 || (err != nil && err != unix.EINTR) {
 		return err
 	}
 	ctx := L.Context()

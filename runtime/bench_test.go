@@ -188,3 +188,11 @@ func BenchmarkFindShort(b *testing.B) {
 	benchScript(b, `local s = "GET /index.html HTTP/1.1"
 		for i = 1, tonumber(arg[1]) do s:find("^(%u+)%s+(%S+)") end`)
 }
+
+// select.select over a socket that is ready already: a select loop
+// serving a busy connection.
+func BenchmarkSelectReady(b *testing.B) {
+	benchScript(b, `local a, b = socket.socketpair()
+		a:send("x")
+		for i = 1, tonumber(arg[1]) do select.select({b}, {}, {}, 1) end`)
+}

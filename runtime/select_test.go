@@ -29,9 +29,11 @@ func TestSelect(t *testing.T) {
 		c:send("line1\nline2\n")
 		r = select.select({conn}, {}, {})
 		print("data", #r, conn:recv_until("\n"))
-		-- line2 was read ahead by recv_until: it counts as readable.
-		r = select.select({conn}, {}, {}, 5)
-		print("read ahead", #r, conn:recv(100))
+		-- line2 was read ahead by recv_until: it counts as readable, and
+		-- as nothing else.
+		local x
+		r, w, x = select.select({conn}, {}, {conn}, 5)
+		print("read ahead", #r, #x, conn:recv(100))
 		c:close()
 		r = select.select({conn}, {}, {}, 5)
 		print("peer closed", #r, conn:recv(100) == "")
@@ -48,7 +50,7 @@ pending accept	1	true	writable	1	true
 timeout	0	true
 data	1	line1
 
-read ahead	1	line2
+read ahead	1	0	line2
 
 peer closed	1	true
 false	ValueError: file descriptor cannot be a negative integer (-1)
