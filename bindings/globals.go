@@ -57,8 +57,6 @@ encoding is "utf-8" (the default), "ascii", "latin-1" or "gbk". errors is
 Python: data.decode(encoding="utf-8", errors="strict")`},
 }
 
-func init() { register(&globalsModule) }
-
 // luaRepr is the global repr(v).
 func luaRepr(L *lua.LState) int {
 	if L.GetTop() == 0 {

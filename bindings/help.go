@@ -5,7 +5,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -19,11 +18,13 @@ const docsKey = "socklab.docs"
 // docIndex maps the function values Open made to their qualified names,
 // so that help(sk.recv) finds "socket.socket.recv".
 type docIndex struct {
-	names map[*lua.LFunction]string
+	names   map[*lua.LFunction]string
+	modules []*Module         // what Open loaded
+	docs    map[string]string // every name's doc, made at the first help
 }
 
-func openHelp(L *lua.LState) *docIndex {
-	d := &docIndex{names: map[*lua.LFunction]string{}}
+func openHelp(L *lua.LState, modules []*Module) *docIndex {
+	d := &docIndex{names: map[*lua.LFunction]string{}, modules: modules}
 	ud := L.NewUserData()
 	ud.Value = d
 	L.SetField(L.Get(lua.RegistryIndex), docsKey, ud)
@@ -57,25 +58,20 @@ Prints the documentation of x: a module (help(socket)), a function or method
 string (help("socket.recv")). help() lists the modules.
 Python: help(x)`
 
-var (
-	docsOnce sync.Once
-	docs     map[string]string
-)
-
-// Docs returns the documentation of every name: modules ("socket"),
+// all returns the documentation of every name: modules ("socket"),
 // functions ("socket.create_connection", "repr"), types and their methods
 // ("socket.socket.recv", also "socket.recv" and "sk.recv"-style short forms
-// where they are not ambiguous).
-func Docs() map[string]string {
-	docsOnce.Do(func() {
-		docs = map[string]string{}
+// where they are not ambiguous). It is made at the first call.
+func (d *docIndex) all() map[string]string {
+	if d.docs == nil {
+		docs := map[string]string{}
 		short := map[string][]string{}
 		add := func(name, doc string) {
 			if _, taken := docs[name]; !taken {
 				docs[name] = doc
 			}
 		}
-		for _, m := range Modules {
+		for _, m := range d.modules {
 			prefix := m.Name + "."
 			if m.Name == "_G" {
 				prefix = ""
@@ -113,8 +109,9 @@ func Docs() map[string]string {
 				add(name, ds[0])
 			}
 		}
-	})
-	return docs
+		d.docs = docs
+	}
+	return d.docs
 }
 
 func funcNames(fs []Func) []string {
@@ -140,22 +137,24 @@ func moduleDoc(m *Module) string {
 
 // HelpFor returns the documentation for a Lua value, as help(v) prints it.
 func HelpFor(L *lua.LState, v lua.LValue) (string, bool) {
-	d := Docs()
+	index := docsOf(L)
+	if index == nil {
+		return "", false
+	}
+	d := index.all()
 	switch v := v.(type) {
 	case lua.LString:
 		doc, ok := d[string(v)]
 		return doc, ok
 	case *lua.LFunction:
-		if docs := docsOf(L); docs != nil {
-			if name, ok := docs.names[v]; ok {
-				return d[name], true
-			}
+		if name, ok := index.names[v]; ok {
+			return d[name], true
 		}
 		if v == L.GetGlobal("help") {
 			return helpDoc, true
 		}
 	case *lua.LTable:
-		for _, m := range Modules {
+		for _, m := range index.modules {
 			if m.Name != "_G" && L.GetGlobal(m.Name) == v {
 				return d[m.Name], true
 			}
@@ -185,7 +184,11 @@ func luaHelp(L *lua.LState) int {
 	}
 	if L.GetTop() == 0 {
 		var names []string
-		for _, m := range Modules {
+		var modules []*Module
+		if d := docsOf(L); d != nil {
+			modules = d.modules
+		}
+		for _, m := range modules {
 			if m.Name != "_G" {
 				names = append(names, m.Name)
 			}

@@ -17,8 +17,6 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-func init() { register(&jsonModule) }
-
 // JSONArrayType is the registry name of the metatable that marks a table
 // as a JSON array (json.array, and every array json.loads returns).
 const JSONArrayType = "json.array"

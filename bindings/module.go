@@ -1,12 +1,14 @@
 // Package bindings holds the Lua modules that socklab preloads: socket,
-// struct, time, threading and the globals (input, repr, hexdump, string
-// encode/decode). Each module is one Module value: a table of functions and
-// methods with their docs beside them, so the REPL's help and completion
-// read the same source as the loader.
+// struct, time, threading, queue, select, json and the globals (input,
+// repr, hexdump, string encode/decode). Each module is one Module value: a
+// table of functions and methods with their docs beside them, so the
+// REPL's help and completion read the same source as the loader; Open
+// loads them in the order of the one list in this file.
 package bindings
 
 import (
 	"fmt"
+	"slices"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -48,16 +50,26 @@ type Module struct {
 	State func() any
 }
 
-// Modules is the ordered registry of every module Open loads.
-var Modules []*Module
+// modules are the modules Open loads, in the order it loads them, listed
+// here as gopher-lua's linit.go lists its libraries: a module is defined
+// in its own file, and registered nowhere else. Never written.
+var modules = [...]*Module{
+	&socketModule,
+	&structModule,
+	&timeModule,
+	&threadingModule,
+	&queueModule,
+	&selectModule,
+	&jsonModule,
+	&globalsModule,
+}
 
-// register adds m to Modules; called from each module file's init so that
-// a module is defined in exactly one place.
-func register(m *Module) { Modules = append(Modules, m) }
+// Modules returns the modules Open loads, in order.
+func Modules() []*Module { return slices.Clone(modules[:]) }
 
 // Lookup returns the module named name, or nil.
 func Lookup(name string) *Module {
-	for _, m := range Modules {
+	for _, m := range modules {
 		if m.Name == name {
 			return m
 		}
@@ -76,9 +88,9 @@ func Open(L *lua.LState, h Host) {
 	ud := L.NewUserData()
 	ud.Value = h
 	L.SetField(L.Get(lua.RegistryIndex), hostKey, ud)
-	docs := openHelp(L)
+	docs := openHelp(L, modules[:])
 	openErrors(L)
-	for _, m := range Modules {
+	for _, m := range modules {
 		var state []lua.LValue // the functions' upvalue
 		if m.State != nil {
 			ud := L.NewUserData()
@@ -110,16 +122,20 @@ func Open(L *lua.LState, h Host) {
 }
 
 // typeMetatable returns the metatable of the registered type name,
-// making it on first use from the Type in Modules; LNil for a name that
-// no module declares.
+// making it on first use from the Type of a module Open loaded; LNil for a
+// name that no module declares.
 func typeMetatable(L *lua.LState, name string) lua.LValue {
 	if mt := L.GetTypeMetatable(name); mt != lua.LNil {
 		return mt
 	}
-	for _, m := range Modules {
+	docs := docsOf(L)
+	if docs == nil {
+		return lua.LNil
+	}
+	for _, m := range docs.modules {
 		for _, t := range m.Types {
 			if t.Name == name {
-				registerType(L, t, docsOf(L))
+				registerType(L, t, docs)
 				return L.GetTypeMetatable(name)
 			}
 		}

@@ -11,8 +11,6 @@ import (
 // QueueType is the registry name of queue.Queue objects.
 const QueueType = "queue.Queue"
 
-func init() { register(&queueModule) }
-
 var queueModule = Module{
 	Name: "queue",
 	Doc: `Python's queue module: a FIFO queue that threads share, blocking when it

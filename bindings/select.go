@@ -8,8 +8,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func init() { register(&selectModule) }
-
 var selectModule = Module{
 	Name: "select",
 	Doc: `Python's select module: wait until sockets are ready. The module table is

@@ -13,8 +13,6 @@ import (
 // SocketType is the registry name of socket objects' metatable.
 const SocketType = "socket.socket"
 
-func init() { register(&socketModule) }
-
 var socketModule = Module{
 	Name: "socket",
 	Doc: `Python's socket module on real OS sockets: TCP and UDP over IPv4 and

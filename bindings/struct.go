@@ -11,8 +11,6 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-func init() { register(&structModule) }
-
 // structType is the registry name of struct.Struct's metatable.
 const structType = "struct.Struct"
 

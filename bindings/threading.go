@@ -10,8 +10,6 @@ import (
 // ThreadType is the registry name of threading.Thread objects.
 const ThreadType = "threading.Thread"
 
-func init() { register(&threadingModule) }
-
 var threadingModule = Module{
 	Name: "threading",
 	Doc: `Python's threading module. Threads are real goroutines sharing the

@@ -10,8 +10,6 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-func init() { register(&timeModule) }
-
 var timeModule = Module{
 	Name: "time",
 	Doc:  "Python's time module: sleep and clocks.",
