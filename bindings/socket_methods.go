@@ -3,6 +3,7 @@ package bindings
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -228,14 +229,24 @@ func sockSendto(L *lua.LState) int {
 func intArg(L *lua.LState, n int, fname string) int {
 	switch v := L.Get(n).(type) {
 	case lua.LNumber:
-		return int(v)
+		return integral(L, float64(v))
 	case lua.LString:
 		if f, err := strconv.ParseFloat(strings.TrimSpace(string(v)), 64); err == nil {
-			return int(f)
+			return integral(L, f)
 		}
 	}
 	argError(L, n-1, fname, "number expected, got "+typeNameAt(L, n))
 	return 0
+}
+
+// integral is f as an int; a number with a fraction (or not finite)
+// raises TypeError, as Python does for recv(1.5), where Lua 5.1 would
+// truncate it silently.
+func integral(L *lua.LState, f float64) int {
+	if f != math.Trunc(f) || math.IsInf(f, 0) {
+		Raisef(L, "TypeError", "'float' object cannot be interpreted as an integer")
+	}
+	return int(f)
 }
 
 // optIntArg is intArg with a default for nil or no value.

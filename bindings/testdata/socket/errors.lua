@@ -265,3 +265,18 @@ do -- the peer closes with data unread: RST, ConnectionResetError; then EPIPE
 	c2:close()
 	srv:close()
 end
+
+do -- a count is an integer: a number with a fraction raises TypeError, as
+	-- Python's sk.recv(1.5) does (Lua 5.1 would truncate it)
+	local a, b = socket.socketpair()
+	raises("TypeError", a.recv, a, 1.5) -- TypeError: 'float' object cannot be interpreted as an integer
+	raises("TypeError", a.recv, a, math.huge) -- TypeError: 'float' object cannot be interpreted as an integer
+	raises("TypeError", a.recv, a, 0/0) -- TypeError: 'float' object cannot be interpreted as an integer
+	raises("TypeError", a.listen, a, 0.5) -- TypeError: 'float' object cannot be interpreted as an integer
+	raises("TypeError", a.recv_exactly, a, "2.5") -- TypeError: 'float' object cannot be interpreted as an integer
+	b:send("xy")
+	eq(a:recv(1.0), "x", "an integral number is an integer")
+	eq(a:recv("1"), "y", "and so is a numeric string, as in Lua")
+	a:close()
+	b:close()
+end
