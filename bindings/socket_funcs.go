@@ -30,7 +30,7 @@ func openSocket(L *lua.LState, family, typ, proto int) *sock {
 }
 
 // familyTypeProto reads socket()'s arguments: positional or keywords.
-func familyTypeProto(L *lua.LState, defFamily int) (family, typ, proto int) {
+func familyTypeProto(L *lua.LState, defFamily int, fname string) (family, typ, proto int) {
 	family, typ = defFamily, unix.SOCK_STREAM
 	if t, ok := L.Get(1).(*lua.LTable); ok {
 		get := func(name string, def int) int {
@@ -46,11 +46,11 @@ func familyTypeProto(L *lua.LState, defFamily int) (family, typ, proto int) {
 		}
 		return get("family", family), get("type", typ), get("proto", 0)
 	}
-	return L.OptInt(1, family), L.OptInt(2, typ), L.OptInt(3, 0)
+	return optInt(L, 1, family, fname), optInt(L, 2, typ, fname), optInt(L, 3, 0, fname)
 }
 
 func sockSocket(L *lua.LState) int {
-	family, typ, proto := familyTypeProto(L, unix.AF_INET)
+	family, typ, proto := familyTypeProto(L, unix.AF_INET, "socket")
 	s := openSocket(L, family, typ, proto)
 	if s.tracing {
 		s.tracef("socket(%s, %s, %d)", familyName(family), sockTypeName(typ), proto)
@@ -60,7 +60,7 @@ func sockSocket(L *lua.LState) int {
 }
 
 func sockSocketpair(L *lua.LState) int {
-	family, typ, proto := familyTypeProto(L, unix.AF_UNIX)
+	family, typ, proto := familyTypeProto(L, unix.AF_UNIX, "socketpair")
 	fds, err := unix.Socketpair(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
 	if err != nil {
 		RaiseErr(L, err)
@@ -136,6 +136,9 @@ func addrHostPort(L *lua.LState, n int, fname string) (string, int) {
 	default:
 		argError(L, n, fname, "address expected, got "+typeNameAt(L, n))
 	}
+	if port == lua.LNil {
+		argError(L, n, fname, "address {host, port} expected, without its port")
+	}
 	p, ok := toInteger(port)
 	if !ok || p < 0 || p > 65535 {
 		Raisef(L, "OverflowError", "%s(): port must be 0-65535.", fname)
@@ -191,6 +194,10 @@ func sockCreateServer(L *lua.LState) int {
 }
 
 func sockGetaddrinfo(L *lua.LState) int {
+	// host and port may be nil, but not left out, as in Python.
+	if top := L.GetTop(); top < 2 {
+		argError(L, top+1, "getaddrinfo", "host and port expected, got no value")
+	}
 	var host string
 	if v, ok := L.Get(1).(lua.LString); ok {
 		host = string(v)
@@ -212,7 +219,8 @@ func sockGetaddrinfo(L *lua.LState) int {
 		}
 		port = p
 	}
-	family, typ, proto, flags := L.OptInt(3, 0), L.OptInt(4, 0), L.OptInt(5, 0), L.OptInt(6, 0)
+	family, typ, proto, flags := optInt(L, 3, 0, "getaddrinfo"), optInt(L, 4, 0, "getaddrinfo"),
+		optInt(L, 5, 0, "getaddrinfo"), optInt(L, 6, 0, "getaddrinfo")
 	var ips []netip.Addr
 	switch {
 	case host == "" && flags&aiPassive != 0:

@@ -249,6 +249,19 @@ func integral(L *lua.LState, f float64) int {
 	return int(f)
 }
 
+// optInt reads the optional integer at stack index n of a module
+// function, whose arguments are counted from 1 (there is no receiver).
+func optInt(L *lua.LState, n, def int, fname string) int {
+	switch v := L.Get(n).(type) {
+	case *lua.LNilType:
+		return def
+	case lua.LNumber:
+		return integral(L, float64(v))
+	}
+	argError(L, n, fname, "number expected, got "+typeNameAt(L, n))
+	return def
+}
+
 // optIntArg is intArg with a default for nil or no value.
 func optIntArg(L *lua.LState, n, def int, fname string) int {
 	if L.Get(n) == lua.LNil {

@@ -213,3 +213,16 @@ do -- create_server on "" listens on every interface
 	c:close()
 	srv:close()
 end
+
+do -- bad arguments to the module's functions name the function and the
+	-- argument, as Lua reports them (the Python habits behind each)
+	raises("bad argument #1 to 'socket' (number expected, got string)", socket.socket, "x")
+	raises("bad argument #2 to 'socket' (number expected, got table)", socket.socket, socket.AF_INET, {})
+	raises("TypeError", socket.socket, 2.5) -- TypeError: 'float' object cannot be interpreted as an integer
+	raises("bad argument #1 to 'getaddrinfo' (host and port expected, got no value)", socket.getaddrinfo)
+	raises("bad argument #2 to 'getaddrinfo' (host and port expected, got no value)", socket.getaddrinfo, "localhost")
+	raises("bad argument #1 to 'create_connection' (address {host, port} expected, without its port)", socket.create_connection, "x")
+	raises("bad argument #1 to 'create_connection' (address {host, port} expected, without its port)", socket.create_connection, {"127.0.0.1"})
+	raises("OverflowError", socket.create_connection, {"127.0.0.1", 70000}) -- OverflowError: create_connection(): port must be 0-65535.
+	eq(#socket.getaddrinfo(nil, 80) > 0, true, "nil host and a port: the loopback addresses")
+end
