@@ -9,6 +9,7 @@ package bindings
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -30,8 +31,12 @@ type Type struct {
 	Doc     string
 	Methods []Func
 	// Meta holds extra metamethods (__tostring, __eq, __index for fields).
-	// An __index here is called for names that are not methods.
+	// An __index here is called for the names in Fields.
 	Meta map[string]lua.LGFunction
+	// Fields are the names Meta's __index serves. Any other name that is
+	// not a method raises AttributeError, as Python does, with the
+	// nearest name as a suggestion (s:sendAll -> Did you mean: 'sendall'?).
+	Fields []string
 }
 
 // Module is one Lua module.
@@ -157,17 +162,49 @@ func registerType(L *lua.LState, t *Type, docs *docIndex) {
 		}
 	}
 	if fields, ok := t.Meta["__index"]; ok {
-		// Methods first, then the type's own field lookup.
+		// Methods first, then the type's own fields.
 		mt.RawSetString("__index", L.NewFunction(Protect("__index", func(L *lua.LState) int {
-			if m := methods.RawGet(L.Get(2)); m != lua.LNil {
+			key := L.Get(2)
+			if m := methods.RawGet(key); m != lua.LNil {
 				L.Push(m)
 				return 1
 			}
-			return fields(L)
+			if name, ok := key.(lua.LString); ok && slices.Contains(t.Fields, string(name)) {
+				return fields(L)
+			}
+			attributeError(L, t, key)
+			return 0
 		})))
-	} else {
-		mt.RawSetString("__index", methods)
+		return
 	}
+	mt.RawSetString("__index", methods)
+	if len(t.Methods) > 0 {
+		miss := L.NewTable()
+		miss.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+			attributeError(L, t, L.Get(2))
+			return 0
+		}))
+		methods.Metatable = miss
+	}
+}
+
+// attributeError raises Python's AttributeError for a name that objects of
+// type t do not have, suggesting the nearest of their names.
+func attributeError(L *lua.LState, t *Type, key lua.LValue) {
+	class := t.Name[strings.LastIndexByte(t.Name, '.')+1:]
+	name, isName := key.(lua.LString)
+	if !isName {
+		Raisef(L, "AttributeError", "'%s' object has no attribute %s", class, key)
+	}
+	names := slices.Clone(t.Fields)
+	for _, f := range t.Methods {
+		names = append(names, f.Name)
+	}
+	msg := fmt.Sprintf("'%s' object has no attribute '%s'", class, name)
+	if near := suggestion(string(name), names); near != "" {
+		msg += fmt.Sprintf(". Did you mean: '%s'?", near)
+	}
+	Raisef(L, "AttributeError", "%s", msg)
 }
 
 // Protect makes a Go panic in fn a Lua error (SystemError) instead of a

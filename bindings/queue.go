@@ -103,6 +103,7 @@ Python: q.join()`, queueJoin},
 			return 1
 		},
 	},
+	Fields: []string{"maxsize"},
 }
 
 // queue is a queue.Queue. Its items are Lua values: they are only read or

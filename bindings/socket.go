@@ -158,6 +158,7 @@ Python: sk.fileno()`, sockFileno},
 		"__tostring": sockTostring,
 		"__index":    sockField,
 	},
+	Fields: []string{"family", "type", "proto", "timeout"},
 }
 
 // socketConstants are the Linux values scripts compare against, in the

@@ -93,6 +93,7 @@ Python: s.iter_unpack(buffer)`},
 			"__index":    structIndex,
 			"__tostring": structToString,
 		},
+		Fields: []string{"size", "format"},
 	}},
 }
 

@@ -423,7 +423,7 @@ func TestStructLua(t *testing.T) {
 
 		-- struct.Struct
 		local s = struct.Struct("!HHI")
-		eq(s.size, 8, "size"); eq(s.format, "!HHI", "format"); eq(s.nothing, nil, "unknown field")
+		eq(s.size, 8, "size"); eq(s.format, "!HHI", "format"); raises("AttributeError: 'Struct' object has no attribute 'sise'. Did you mean: 'size'?", function() return s.sise end)
 		eq(tostring(s), "<struct.Struct '!HHI'>", "tostring")
 		eq(tostring(struct.Struct("\ti\n")), "<struct.Struct '\\ti\\n'>", "tostring escapes")
 		local packed = s:pack(1, 2, 3)

@@ -64,6 +64,7 @@ Python: t.is_alive()`, func(L *lua.LState) int {
 		"__newindex": threadSetField,
 		"__tostring": threadTostring,
 	},
+	Fields: []string{"name", "daemon", "ident"},
 }
 
 // luaThread is a threading.Thread: its spec until started, then the

@@ -81,7 +81,13 @@ do -- fields: family, type, proto
 	eq(srv.type, socket.SOCK_STREAM)
 	eq(srv.type, 1)
 	eq(srv.proto, 0)
-	eq(srv.nonexistent, nil, "unknown fields are nil")
+	raises("AttributeError", function() return srv.nonexistent end) -- AttributeError: 'socket' object has no attribute 'nonexistent'
+	local e = raises("AttributeError", function() srv:sendAll("x") end) -- AttributeError: 'socket' object has no attribute 'sendAll'. Did you mean: 'sendall'?
+	eq(tostring(e), "AttributeError: 'socket' object has no attribute 'sendAll'. Did you mean: 'sendall'?")
+	e = raises("AttributeError", function() srv:frobnicate() end) -- no name is near: no suggestion
+	eq(tostring(e), "AttributeError: 'socket' object has no attribute 'frobnicate'")
+	e = raises("AttributeError", function() return srv.familly end)
+	eq(tostring(e), "AttributeError: 'socket' object has no attribute 'familly'. Did you mean: 'family'?")
 	local t = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
 	eq(t.proto, 6)
 	match(tostring(t), "proto=6")

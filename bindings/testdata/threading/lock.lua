@@ -130,3 +130,17 @@ do -- mutual exclusion: threads that sleep while holding the lock
 	for id = 1, 4 do threads[id]:join() end
 	ok(most > 1, "unlocked workers should overlap")
 end
+
+do -- a misspelt method raises AttributeError with the nearest name, as
+	-- Python 3.12 does, on every object type
+	local lock = threading.Lock()
+	local e = raises("AttributeError", function() lock:aquire() end) -- AttributeError: 'Lock' object has no attribute 'aquire'. Did you mean: 'acquire'?
+	eq(tostring(e), "AttributeError: 'Lock' object has no attribute 'aquire'. Did you mean: 'acquire'?")
+	e = raises("AttributeError", function() threading.Event():isSet() end)
+	eq(tostring(e), "AttributeError: 'Event' object has no attribute 'isSet'. Did you mean: 'is_set'?")
+	e = raises("AttributeError", function() return queue.Queue().max_size end)
+	eq(tostring(e), "AttributeError: 'Queue' object has no attribute 'max_size'. Did you mean: 'maxsize'?")
+	local t = threading.Thread{target = function() end}
+	e = raises("AttributeError", function() t:isAlive() end)
+	eq(tostring(e), "AttributeError: 'Thread' object has no attribute 'isAlive'. Did you mean: 'is_alive'?")
+end
