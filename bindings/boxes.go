@@ -11,6 +11,7 @@ package bindings
 // memory allocated in bulk.
 
 import (
+	"math"
 	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
@@ -40,6 +41,11 @@ const numberChunk = 32
 
 // value returns x as a lua.LValue; nb may be nil, then it allocates.
 func (nb *numberBoxes) value(x float64) lua.LValue {
+	// A small count is one of the preboxed numbers (number.go), which
+	// pins no chunk; -0 is not one of them.
+	if i := int(x); float64(i) == x && uint(i) < uint(len(smallNumbers)) && !math.Signbit(x) {
+		return smallNumbers[i]
+	}
 	if nb == nil {
 		return lua.LNumber(x)
 	}

@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"bytes"
 	"context"
+	goruntime "runtime"
 	"strconv"
 	"testing"
 
@@ -30,6 +31,67 @@ func benchRuntime(b *testing.B, rt *runtime.Runtime, src string) {
 func BenchmarkSendRecv(b *testing.B) {
 	benchScript(b, `local a, b = socket.socketpair()
 		for i = 1, tonumber(arg[1]) do a:send("ping"); b:recv(16) end`)
+}
+
+// The same with 4 KiB: the bytes allocated per pair are the recv's result
+// alone, since send writes the Lua string without copying it.
+func BenchmarkSendRecv4K(b *testing.B) {
+	benchScript(b, `local a, b = socket.socketpair()
+		local msg = string.rep("x", 4096)
+		for i = 1, tonumber(arg[1]) do a:send(msg); b:recv(4096) end`)
+}
+
+// The memory a thread parked in recv holds, in bytes per thread
+// (B/thread): its goroutine, its Lua state and what the wait sets up, but
+// no receive buffer.
+func BenchmarkBlockedRecvMemory(b *testing.B) {
+	const threads = 200
+	var perThread float64
+	for b.Loop() {
+		perThread = blockedRecvBytes(b, threads)
+	}
+	b.ReportMetric(perThread, "B/thread")
+}
+
+func blockedRecvBytes(b *testing.B, threads int) float64 {
+	out := newSyncBuffer("parked")
+	rt := runtime.New(runtime.Options{Stdout: out, Args: []string{strconv.Itoa(threads)}})
+	defer rt.Close()
+	inUse := func() uint64 {
+		// Twice: a sync.Pool keeps what it holds through one collection.
+		goruntime.GC()
+		goruntime.GC()
+		var ms goruntime.MemStats
+		goruntime.ReadMemStats(&ms)
+		return ms.HeapInuse + ms.StackInuse
+	}
+	before := inUse()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- rt.RunString(ctx, "blocked.lua", `
+			local n = tonumber(arg[1])
+			local started = queue.Queue()
+			for i = 1, n do
+				local a, b = socket.socketpair()
+				threading.Thread{daemon = true, target = function()
+					started:put(i)
+					b:recv(65536)
+				end}:start()
+			end
+			for i = 1, n do started:get() end
+			print("parked")
+			threading.Event():wait()`)
+	}()
+	select {
+	case <-out.seen:
+	case err := <-done:
+		b.Fatalf("the script ended early: %v", err)
+	}
+	after := inUse()
+	cancel()
+	<-done
+	return float64(after-before) / float64(threads)
 }
 
 // A length-prefixed message framed and read back: pack, sendall,
