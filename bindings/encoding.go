@@ -6,6 +6,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -151,7 +152,7 @@ func normalizeEncoding(name string) string {
 }
 
 // lookupCodec finds a codec by any name CPython accepts for it.
-func lookupCodec(name string) (*codec, *PyError) {
+func lookupCodec(name string) (*codec, *api.Error) {
 	norm := normalizeEncoding(name)
 	if c := codecByAlias(norm); c != nil {
 		return c, nil
@@ -164,11 +165,11 @@ func lookupCodec(name string) (*codec, *PyError) {
 			return c, nil
 		}
 		if isKnownCodec(norm) {
-			return nil, NewError("LookupError",
+			return nil, api.NewError(api.LookupError,
 				"unknown encoding: %s (socklab supports utf-8, ascii, latin-1 and gbk)", name)
 		}
 	}
-	return nil, NewError("LookupError", "unknown encoding: %s", name)
+	return nil, api.NewError(api.LookupError, "unknown encoding: %s", name)
 }
 
 // errorHandler is the errors argument of encode and decode.
@@ -180,7 +181,7 @@ const (
 	handleIgnore
 )
 
-func lookupHandler(name string) (errorHandler, *PyError) {
+func lookupHandler(name string) (errorHandler, *api.Error) {
 	switch name {
 	case "strict":
 		return handleStrict, nil
@@ -189,15 +190,15 @@ func lookupHandler(name string) (errorHandler, *PyError) {
 	case "ignore":
 		return handleIgnore, nil
 	case "backslashreplace", "xmlcharrefreplace", "namereplace", "surrogateescape", "surrogatepass":
-		return 0, NewError("LookupError",
+		return 0, api.NewError(api.LookupError,
 			"error handler '%s' is not supported by socklab (use 'strict', 'replace' or 'ignore')", name)
 	}
-	return 0, NewError("LookupError", "unknown error handler name '%s'", name)
+	return 0, api.NewError(api.LookupError, "unknown error handler name '%s'", name)
 }
 
 // Encode converts the text s (UTF-8) to the bytes of encoding, as Python's
 // s.encode(encoding, errors) does; errors is "strict", "replace" or
-// "ignore". A failure is a *PyError: UnicodeEncodeError for a character
+// "ignore". A failure is a *api.Error: UnicodeEncodeError for a character
 // the encoding lacks (its position counts characters), UnicodeDecodeError
 // when s is not UTF-8 text at all, LookupError for an unknown name.
 func Encode(s, encoding, errors string) (string, error) {
@@ -209,7 +210,7 @@ func Encode(s, encoding, errors string) (string, error) {
 }
 
 // Decode converts the bytes b, in encoding, to text (UTF-8), as Python's
-// b.decode(encoding, errors) does. A failure is a *PyError:
+// b.decode(encoding, errors) does. A failure is a *api.Error:
 // UnicodeDecodeError (its position counts bytes) or LookupError.
 func Decode(b, encoding, errors string) (string, error) {
 	out, err := decode(b, encoding, errors)
@@ -219,7 +220,7 @@ func Decode(b, encoding, errors string) (string, error) {
 	return out, nil
 }
 
-func encode(s, encoding, errors string) (string, *PyError) {
+func encode(s, encoding, errors string) (string, *api.Error) {
 	c, err := lookupCodec(encoding)
 	if err != nil {
 		return "", err
@@ -273,7 +274,7 @@ func encode(s, encoding, errors string) (string, *PyError) {
 	return string(out), nil
 }
 
-func decode(s, encoding, errors string) (string, *PyError) {
+func decode(s, encoding, errors string) (string, *api.Error) {
 	c, err := lookupCodec(encoding)
 	if err != nil {
 		return "", err
@@ -305,18 +306,18 @@ func decode(s, encoding, errors string) (string, *PyError) {
 }
 
 // decodeError is CPython's UnicodeDecodeError for b[start:end].
-func decodeError(c *codec, b []byte, start, end int, reason string) *PyError {
+func decodeError(c *codec, b []byte, start, end int, reason string) *api.Error {
 	if end == start+1 {
-		return NewError("UnicodeDecodeError", "'%s' codec can't decode byte 0x%02x in position %d: %s",
+		return api.NewError(api.UnicodeDecodeError, "'%s' codec can't decode byte 0x%02x in position %d: %s",
 			c.name, b[start], start, reason)
 	}
-	return NewError("UnicodeDecodeError", "'%s' codec can't decode bytes in position %d-%d: %s",
+	return api.NewError(api.UnicodeDecodeError, "'%s' codec can't decode bytes in position %d-%d: %s",
 		c.name, start, end-1, reason)
 }
 
 // encodeError is CPython's UnicodeEncodeError for the characters
 // start..end-1, the first of which is r.
-func encodeError(c *codec, r rune, start, end int) *PyError {
+func encodeError(c *codec, r rune, start, end int) *api.Error {
 	if end == start+1 {
 		var ch string
 		switch {
@@ -327,10 +328,10 @@ func encodeError(c *codec, r rune, start, end int) *PyError {
 		default:
 			ch = fmt.Sprintf(`\U%08x`, r)
 		}
-		return NewError("UnicodeEncodeError", "'%s' codec can't encode character '%s' in position %d: %s",
+		return api.NewError(api.UnicodeEncodeError, "'%s' codec can't encode character '%s' in position %d: %s",
 			c.name, ch, start, c.encodeReason)
 	}
-	return NewError("UnicodeEncodeError", "'%s' codec can't encode characters in position %d-%d: %s",
+	return api.NewError(api.UnicodeEncodeError, "'%s' codec can't encode characters in position %d-%d: %s",
 		c.name, start, end-1, c.encodeReason)
 }
 
@@ -486,9 +487,9 @@ func encodeGBK(dst []byte, r rune) ([]byte, bool) {
 // strEncode is s:encode([encoding [, errors]]).
 func strEncode(L *lua.LState) int {
 	s := checkSelfString(L, "encode")
-	out, err := encode(s, optStringArg(L, 2, "encode", "utf-8"), optStringArg(L, 3, "encode", "strict"))
+	out, err := encode(s, api.Method(L, "encode").OptString(2, "utf-8"), api.Method(L, "encode").OptString(3, "strict"))
 	if err != nil {
-		Raise(L, err)
+		api.Raise(L, err)
 	}
 	L.Push(lua.LString(out))
 	return 1
@@ -497,9 +498,9 @@ func strEncode(L *lua.LState) int {
 // strDecode is s:decode([encoding [, errors]]).
 func strDecode(L *lua.LState) int {
 	s := checkSelfString(L, "decode")
-	out, err := decode(s, optStringArg(L, 2, "decode", "utf-8"), optStringArg(L, 3, "decode", "strict"))
+	out, err := decode(s, api.Method(L, "decode").OptString(2, "utf-8"), api.Method(L, "decode").OptString(3, "strict"))
 	if err != nil {
-		Raise(L, err)
+		api.Raise(L, err)
 	}
 	L.Push(lua.LString(out))
 	return 1
@@ -513,21 +514,6 @@ func checkSelfString(L *lua.LState, fname string) string {
 	case lua.LNumber:
 		return v.String()
 	}
-	selfError(L, fname, "string")
-	return ""
-}
-
-// optStringArg reads the optional string argument at stack index n of a
-// method (reported as #n-1: the receiver is not counted).
-func optStringArg(L *lua.LState, n int, fname, def string) string {
-	switch v := L.Get(n).(type) {
-	case lua.LString:
-		return string(v)
-	case lua.LNumber:
-		return v.String()
-	case *lua.LNilType:
-		return def
-	}
-	argError(L, n-1, fname, "string expected, got "+typeNameAt(L, n))
+	api.SelfError(L, fname, "string")
 	return ""
 }

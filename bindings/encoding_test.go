@@ -9,6 +9,9 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/socklab/socklab/bindings/api"
+	"github.com/socklab/socklab/bindings/api/apitest"
 )
 
 // Every expected message below was checked against CPython 3.11
@@ -114,8 +117,8 @@ func TestDecode(t *testing.T) {
 			t.Errorf("Decode(%q, %q, %q) = %q, want %q", tt.in, tt.enc, errors, got, tt.want)
 		}
 		if err != nil {
-			if _, ok := err.(*PyError); !ok {
-				t.Errorf("Decode error is %T, want *PyError", err)
+			if _, ok := err.(*api.Error); !ok {
+				t.Errorf("Decode error is %T, want *api.Error", err)
 			}
 		}
 	}
@@ -220,7 +223,7 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 }
 
 func TestEncodingLua(t *testing.T) {
-	L := newTestState(t, newFakeHost())
+	L := newTestState(t, apitest.New())
 	err := L.DoString(`
 		assert(("今天"):encode("gbk"):decode("gbk") == "今天")
 		assert(("今天"):encode("gbk") == "\189\241\204\236")
@@ -261,7 +264,7 @@ func TestEncodingDocs(t *testing.T) {
 	if m == nil {
 		t.Fatal("no _G module")
 	}
-	var fs []Func
+	var fs []api.Func
 	fs = append(fs, m.Funcs...)
 	fs = append(fs, StringMethods...)
 	names := map[string]bool{}
@@ -429,7 +432,7 @@ for line in sys.stdin:
 		s, err := decode(j.in, j.enc, j.errors)
 		var got string
 		if err != nil {
-			got = "ERR " + err.String()
+			got = "ERR " + err.Error()
 		} else {
 			got = "OK " + hex.EncodeToString([]byte(s))
 		}
@@ -502,7 +505,7 @@ for line in sys.stdin:
 		s, err := encode(j.in, j.enc, j.errors)
 		var got string
 		if err != nil {
-			got = "ERR " + err.String()
+			got = "ERR " + err.Error()
 		} else {
 			got = "OK " + hex.EncodeToString([]byte(s))
 		}

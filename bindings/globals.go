@@ -3,15 +3,16 @@ package bindings
 import (
 	"io"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
 // globalsModule holds the functions that Open makes plain globals, and
 // (through Init) the string methods encode and decode.
-var globalsModule = Module{
+var globalsModule = api.Module{
 	Name: "_G",
 	Doc:  "The globals repr, hexdump and input, and the string methods encode and decode.",
-	Funcs: []Func{
+	Funcs: []api.Func{
 		{Name: "repr", Fn: luaRepr, Doc: `repr(v) -> string
 Returns a printable representation of v, the way Python's repr does: text
 prints quoted ('hello', '今天'), a string of binary data prints as bytes
@@ -41,7 +42,7 @@ Python: no builtin; like print(data.hex(" ")) but with offsets and ASCII`},
 // StringMethods are the functions Init adds to Lua's string table, so
 // that s:encode() and s:decode() work through the string metatable. They
 // are kept here, with their docs, for the REPL's help and completion.
-var StringMethods = []Func{
+var StringMethods = []api.Func{
 	{Name: "encode", Fn: strEncode, Doc: `s:encode([encoding [, errors]]) -> string
 Converts the text s (a Lua string holding UTF-8) to the bytes of encoding:
 "utf-8" (the default; checks s and returns it unchanged), "ascii",
@@ -60,7 +61,7 @@ Python: data.decode(encoding="utf-8", errors="strict")`},
 // luaRepr is the global repr(v).
 func luaRepr(L *lua.LState) int {
 	if L.GetTop() == 0 {
-		argError(L, 1, "repr", "value expected")
+		api.Function(L, "repr").Error(1, "value expected")
 	}
 	s, _ := reprTop(L, L.Get(1), false) // an error in __tostring is raised in L
 	L.Push(lua.LString(s))
@@ -76,8 +77,8 @@ func luaHexdump(L *lua.LState) int {
 	case lua.LNumber:
 		b = v.String()
 	default:
-		argError(L, 1, "hexdump", "string expected, got "+typeNameAt(L, 1))
+		api.Function(L, "hexdump").Error(1, "string expected, got "+api.TypeNameAt(L, 1))
 	}
-	io.WriteString(hostOf(L).Stdout(), Hexdump([]byte(b)))
+	io.WriteString(api.HostOf(L).Stdout(), Hexdump([]byte(b)))
 	return 0
 }

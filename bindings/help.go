@@ -2,16 +2,12 @@ package bindings
 
 import (
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
-
-// MethodsField is the metatable field that holds a type's methods table,
-// for the REPL's completion after ":".
-const MethodsField = "__methods"
 
 const docsKey = "socklab.docs"
 
@@ -19,11 +15,11 @@ const docsKey = "socklab.docs"
 // so that help(sk.recv) finds "socket.socket.recv".
 type docIndex struct {
 	names   map[*lua.LFunction]string
-	modules []*Module         // what Open loaded
+	modules []*api.Module     // what Open loaded
 	docs    map[string]string // every name's doc, made at the first help
 }
 
-func openHelp(L *lua.LState, modules []*Module) *docIndex {
+func openHelp(L *lua.LState, modules []*api.Module) *docIndex {
 	d := &docIndex{names: map[*lua.LFunction]string{}, modules: modules}
 	ud := L.NewUserData()
 	ud.Value = d
@@ -44,8 +40,8 @@ func docsOf(L *lua.LState) *docIndex {
 
 // function makes f's Lua function value and remembers its name. state,
 // when not nil, is the function's upvalue (Module.State).
-func (d *docIndex) function(L *lua.LState, name string, f Func, state ...lua.LValue) *lua.LFunction {
-	fn := L.NewClosure(Protect(f.Name, f.Fn), state...)
+func (d *docIndex) function(L *lua.LState, name string, f api.Func, state ...lua.LValue) *lua.LFunction {
+	fn := L.NewClosure(api.Protect(f.Name, f.Fn), state...)
 	if d != nil {
 		d.names[fn] = name
 	}
@@ -114,7 +110,7 @@ func (d *docIndex) all() map[string]string {
 	return d.docs
 }
 
-func funcNames(fs []Func) []string {
+func funcNames(fs []api.Func) []string {
 	names := make([]string, len(fs))
 	for i, f := range fs {
 		names[i] = f.Name
@@ -122,7 +118,7 @@ func funcNames(fs []Func) []string {
 	return names
 }
 
-func moduleDoc(m *Module) string {
+func moduleDoc(m *api.Module) string {
 	var b strings.Builder
 	b.WriteString(m.Doc)
 	if len(m.Funcs) > 0 {
@@ -159,13 +155,14 @@ func HelpFor(L *lua.LState, v lua.LValue) (string, bool) {
 				return d[m.Name], true
 			}
 		}
-		if _, ok := ErrorFromValue(v); ok {
-			return "An exception: fields kind, errno, message and where; tostring(e) reads like Python's last traceback line.", true
-		}
 		if mt, ok := v.Metatable.(*lua.LTable); ok && mt == L.GetTypeMetatable(AddrType) {
 			return "An address {host, port} (Python's tuple): also .host and .port; prints like ('127.0.0.1', 9000).", true
 		}
 	case *lua.LUserData:
+		if _, ok := api.FromValue(v); ok {
+			return `An exception: fields kind, errno, message and where; tostring(e) reads like Python's last traceback line.
+e:is(class) is Python's isinstance: e:is("OSError") holds for every OSError, ConnectionResetError and TimeoutError included; socket.timeout and socket.error name TimeoutError and OSError.`, true
+		}
 		for name, doc := range d {
 			if mt, ok := v.Metatable.(*lua.LTable); ok && L.GetTypeMetatable(name) == mt {
 				return doc, true
@@ -176,15 +173,10 @@ func HelpFor(L *lua.LState, v lua.LValue) (string, bool) {
 }
 
 func luaHelp(L *lua.LState) int {
-	out := io.Writer(io.Discard)
-	if h, ok := L.GetField(L.Get(lua.RegistryIndex), hostKey).(*lua.LUserData); ok {
-		if host, ok := h.Value.(Host); ok && host != nil {
-			out = host.Stdout()
-		}
-	}
+	out := api.HostOf(L).Stdout()
 	if L.GetTop() == 0 {
 		var names []string
-		var modules []*Module
+		var modules []*api.Module
 		if d := docsOf(L); d != nil {
 			modules = d.modules
 		}

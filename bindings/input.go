@@ -4,28 +4,29 @@ import (
 	"context"
 	"io"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
-var inputFunc = Func{"input", `input([prompt]) -> string
+var inputFunc = api.Func{Name: "input", Doc: `input([prompt]) -> string
 Writes prompt, then reads a line from standard input without its line
 ending; raises EOFError at end of input. Other threads run while it waits.
-Python: input([prompt])`, luaInput}
+Python: input([prompt])`, Fn: luaInput}
 
 func luaInput(L *lua.LState) int {
 	prompt := ""
 	if L.GetTop() >= 1 {
 		prompt = L.ToStringMeta(L.Get(1)).String()
 	}
-	ctx := L.Context()
+	ctx := api.HostOf(L).Context(L)
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	line, err := hostOf(L).ReadLine(ctx, prompt)
+	line, err := api.HostOf(L).ReadLine(ctx, prompt)
 	if err == io.EOF {
-		Raisef(L, "EOFError", "EOF when reading a line")
+		api.Raisef(L, api.EOFError, "EOF when reading a line")
 	} else if err != nil {
-		RaiseErr(L, err)
+		api.RaiseErr(L, err)
 	}
 	L.Push(lua.LString(line))
 	return 1

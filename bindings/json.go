@@ -14,6 +14,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -32,15 +33,15 @@ type jsonNullValue struct{}
 
 var jsonNull = &jsonNullValue{}
 
-var jsonModule = Module{
+var jsonModule = api.Module{
 	Name: "json",
 	Doc: `Python's json module on Go's encoding/json. Lua tables with the keys 1..n
 are arrays, other tables objects; an empty table is an object ({}) unless it
 is marked with json.array. JSON null is nil, except inside arrays where it
 is json.null, so that indexes stay right. Object keys are always written in
 sorted order: Lua tables have no order of their own.`,
-	Funcs: []Func{
-		{"dumps", `json.dumps(value [, opts]) -> string
+	Funcs: []api.Func{
+		{Name: "dumps", Doc: `json.dumps(value [, opts]) -> string
 Serialises value as Python's json.dumps does, byte for byte: separators ", "
 and ": ", non-ASCII escaped as \uXXXX, NaN and Infinity allowed. A table
 with the keys 1..n (n >= 1) is an array; any other table is an object whose
@@ -59,8 +60,8 @@ for NaN and infinities), separators ({item, key}, e.g. {",", ":"} for the
 most compact form), skipkeys (skip keys that are not strings or numbers
 instead of raising TypeError), default (a function called with a value that
 cannot be serialised, returning one that can).
-Python: json.dumps(obj, indent=None, sort_keys=False, ensure_ascii=True, allow_nan=True, separators=None, skipkeys=False, default=None)`, jsonDumps},
-		{"loads", `json.loads(s) -> value
+Python: json.dumps(obj, indent=None, sort_keys=False, ensure_ascii=True, allow_nan=True, separators=None, skipkeys=False, default=None)`, Fn: jsonDumps},
+		{Name: "loads", Doc: `json.loads(s) -> value
 Parses the JSON document s (UTF-8; a leading BOM is skipped). Objects become
 tables with string keys; arrays tables with keys 1..n (marked as json.array,
 so they dump back as arrays even when empty); null is nil as an object value
@@ -73,14 +74,14 @@ float() does. A malformed document raises json.JSONDecodeError with Python's
 message and position ("Expecting value: line 1 column 1 (char 0)"); the
 error also has the fields msg, pos (0-based, in characters), lineno and
 colno. Invalid UTF-8 raises UnicodeDecodeError, as for Python's bytes.
-Python: json.loads(s)`, jsonLoads},
-		{"array", `json.array([t]) -> t
+Python: json.loads(s)`, Fn: jsonLoads},
+		{Name: "array", Doc: `json.array([t]) -> t
 Marks the table t (a new empty one by default) as a JSON array, so that
 json.dumps writes it as [...] even when it is empty; its values are those at
 the keys 1..n, and missing ones are null. It sets t's metatable, which must
 be unset. A table whose metatable has __jsontype = "array" (or "object") is
 written as such, as dkjson does.
-Python: [] (a list)`, jsonArray},
+Python: [] (a list)`, Fn: jsonArray},
 	},
 	Init: func(L *lua.LState, mod *lua.LTable) {
 		amt := L.NewTypeMetatable(JSONArrayType)
@@ -128,7 +129,7 @@ type jsonEncoder struct {
 
 func jsonDumps(L *lua.LState) int {
 	if L.GetTop() < 1 {
-		argError(L, 1, "dumps", "value expected")
+		api.Function(L, "dumps").Error(1, "value expected")
 	}
 	e := &jsonEncoder{
 		L:           L,
@@ -142,7 +143,7 @@ func jsonDumps(L *lua.LState) int {
 	e.strEnc.SetEscapeHTML(false)
 	e.options(L, 2)
 	if pe := e.encode(L.Get(1)); pe != nil {
-		Raise(L, pe)
+		api.Raise(L, pe)
 	}
 	L.Push(lua.LString(e.out.String()))
 	return 1
@@ -157,20 +158,20 @@ func (e *jsonEncoder) options(L *lua.LState, n int) {
 	case *lua.LTable:
 		opts = v
 	default:
-		argError(L, n, "dumps", "table expected, got "+typeNameAt(L, n))
+		api.Function(L, "dumps").Error(n, "table expected, got "+api.TypeNameAt(L, n))
 	}
 	seps := false
 	opts.ForEach(func(k, v lua.LValue) {
 		name, ok := k.(lua.LString)
 		if !ok {
-			Raisef(L, "TypeError", "dumps() keywords must be strings")
+			api.Raisef(L, api.TypeError, "dumps() keywords must be strings")
 		}
 		switch name {
 		case "indent":
 			switch x := v.(type) {
 			case lua.LNumber:
 				if x != lua.LNumber(math.Trunc(float64(x))) {
-					Raisef(L, "TypeError", "indent must be an integer or a string, not %s", x)
+					api.Raisef(L, api.TypeError, "indent must be an integer or a string, not %s", x)
 				}
 				e.hasIndent = true
 				if x > 0 {
@@ -180,10 +181,10 @@ func (e *jsonEncoder) options(L *lua.LState, n int) {
 				e.hasIndent, e.indent = true, string(x)
 			case lua.LBool:
 				if x {
-					Raisef(L, "TypeError", "indent must be a number or a string, not boolean")
+					api.Raisef(L, api.TypeError, "indent must be a number or a string, not boolean")
 				}
 			default:
-				Raisef(L, "TypeError", "indent must be a number or a string, not %s", v.Type())
+				api.Raisef(L, api.TypeError, "indent must be a number or a string, not %s", v.Type())
 			}
 		case "sort_keys":
 			// Keys are always sorted: a Lua table has no order to keep.
@@ -201,17 +202,17 @@ func (e *jsonEncoder) options(L *lua.LState, n int) {
 			item, ok1 := t.RawGetInt(1).(lua.LString)
 			key, ok2 := t.RawGetInt(2).(lua.LString)
 			if !ok1 || !ok2 {
-				Raisef(L, "TypeError", "separators must be a table of two strings {item_separator, key_separator}")
+				api.Raisef(L, api.TypeError, "separators must be a table of two strings {item_separator, key_separator}")
 			}
 			e.itemSep, e.keySep, seps = string(item), string(key), true
 		case "default":
 			fn, ok := v.(*lua.LFunction)
 			if !ok {
-				Raisef(L, "TypeError", "default must be a function, not %s", v.Type())
+				api.Raisef(L, api.TypeError, "default must be a function, not %s", v.Type())
 			}
 			e.def = fn
 		default:
-			Raisef(L, "TypeError", "dumps() got an unexpected keyword argument '%s'", string(name))
+			api.Raisef(L, api.TypeError, "dumps() got an unexpected keyword argument '%s'", string(name))
 		}
 	})
 	if e.hasIndent && !seps {
@@ -220,12 +221,12 @@ func (e *jsonEncoder) options(L *lua.LState, n int) {
 	}
 }
 
-func notSerializable(typ string) *PyError {
-	return NewError("TypeError", "Object of type %s is not JSON serializable", typ)
+func notSerializable(typ string) *api.Error {
+	return api.NewError(api.TypeError, "Object of type %s is not JSON serializable", typ)
 }
 
 // encode appends the JSON text of v.
-func (e *jsonEncoder) encode(v lua.LValue) *PyError {
+func (e *jsonEncoder) encode(v lua.LValue) *api.Error {
 	switch x := v.(type) {
 	case *lua.LNilType:
 		e.out.WriteString("null")
@@ -261,12 +262,12 @@ func (e *jsonEncoder) encode(v lua.LValue) *PyError {
 }
 
 // fallback serialises what default(v) returns, or raises TypeError.
-func (e *jsonEncoder) fallback(v lua.LValue, typ string) *PyError {
+func (e *jsonEncoder) fallback(v lua.LValue, typ string) *api.Error {
 	if e.def == nil {
 		return notSerializable(typ)
 	}
 	if e.depth >= jsonMaxDepth {
-		return NewError("RecursionError", "maximum recursion depth exceeded while encoding a JSON object")
+		return api.NewError(api.RecursionError, "maximum recursion depth exceeded while encoding a JSON object")
 	}
 	L := e.L
 	L.Push(e.def)
@@ -281,10 +282,10 @@ func (e *jsonEncoder) fallback(v lua.LValue, typ string) *PyError {
 
 // number formats f as Python does: integral values as ints, others as
 // repr(float).
-func (e *jsonEncoder) number(f float64) (string, *PyError) {
+func (e *jsonEncoder) number(f float64) (string, *api.Error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		if !e.allowNaN {
-			return "", NewError("ValueError", "Out of range float values are not JSON compliant")
+			return "", api.NewError(api.ValueError, "Out of range float values are not JSON compliant")
 		}
 	}
 	return pyNumber(f), nil
@@ -412,12 +413,12 @@ func jsonKeyRank(v lua.LValue) int {
 	return 2
 }
 
-func (e *jsonEncoder) table(t *lua.LTable) *PyError {
+func (e *jsonEncoder) table(t *lua.LTable) *api.Error {
 	if e.visiting[t] {
-		return NewError("ValueError", "Circular reference detected")
+		return api.NewError(api.ValueError, "Circular reference detected")
 	}
 	if e.depth >= jsonMaxDepth {
-		return NewError("RecursionError", "maximum recursion depth exceeded while encoding a JSON object")
+		return api.NewError(api.RecursionError, "maximum recursion depth exceeded while encoding a JSON object")
 	}
 	e.visiting[t] = true
 	e.depth++
@@ -447,10 +448,10 @@ func (e *jsonEncoder) table(t *lua.LTable) *PyError {
 	switch kind {
 	case "array":
 		if !allIndexes {
-			return NewError("ValueError", "a table marked as a JSON array has keys that are not indexes 1..n")
+			return api.NewError(api.ValueError, "a table marked as a JSON array has keys that are not indexes 1..n")
 		}
 		if maxIndex > 64*n+64 {
-			return NewError("ValueError", "a table marked as a JSON array is too sparse (%d values, last index %d)", n, maxIndex)
+			return api.NewError(api.ValueError, "a table marked as a JSON array is too sparse (%d values, last index %d)", n, maxIndex)
 		}
 		return e.array(t, maxIndex)
 	case "object":
@@ -462,7 +463,7 @@ func (e *jsonEncoder) table(t *lua.LTable) *PyError {
 	return e.object(t)
 }
 
-func (e *jsonEncoder) array(t *lua.LTable, n int) *PyError {
+func (e *jsonEncoder) array(t *lua.LTable, n int) *api.Error {
 	if n == 0 {
 		e.out.WriteString("[]")
 		return nil
@@ -492,9 +493,9 @@ func (e *jsonEncoder) newline(level int) string {
 	return "\n" + strings.Repeat(e.indent, level)
 }
 
-func (e *jsonEncoder) object(t *lua.LTable) *PyError {
+func (e *jsonEncoder) object(t *lua.LTable) *api.Error {
 	var keys []jsonKey
-	var bad *PyError
+	var bad *api.Error
 	t.ForEach(func(k, v lua.LValue) {
 		if bad != nil {
 			return
@@ -506,7 +507,7 @@ func (e *jsonEncoder) object(t *lua.LTable) *PyError {
 				if e.skipKeys {
 					return
 				}
-				bad = NewError("TypeError", "keys must be str, int, float, bool or None, not bytes")
+				bad = api.NewError(api.TypeError, "keys must be str, int, float, bool or None, not bytes")
 				return
 			}
 			s = string(x)
@@ -523,7 +524,7 @@ func (e *jsonEncoder) object(t *lua.LTable) *PyError {
 			if e.skipKeys {
 				return
 			}
-			bad = NewError("TypeError", "keys must be str, int, float, bool or None, not %s", k.Type())
+			bad = api.NewError(api.TypeError, "keys must be str, int, float, bool or None, not %s", k.Type())
 			return
 		}
 		keys = append(keys, jsonKey{k, v, s})
@@ -575,11 +576,11 @@ func jsonArray(L *lua.LState) int {
 	case *lua.LTable:
 		t = v
 	default:
-		argError(L, 1, "array", "table expected, got "+typeNameAt(L, 1))
+		api.Function(L, "array").Error(1, "table expected, got "+api.TypeNameAt(L, 1))
 	}
 	mt := L.GetTypeMetatable(JSONArrayType)
 	if t.Metatable != lua.LNil && t.Metatable != mt {
-		Raisef(L, "ValueError", "json.array: the table already has a metatable (set __jsontype = \"array\" in it instead)")
+		api.Raisef(L, api.ValueError, "json.array: the table already has a metatable (set __jsontype = \"array\" in it instead)")
 	}
 	t.Metatable = mt
 	L.Push(t)
@@ -592,15 +593,15 @@ func jsonLoads(L *lua.LState) int {
 	s, ok := L.Get(1).(lua.LString)
 	if !ok {
 		if L.GetTop() < 1 {
-			argError(L, 1, "loads", "string expected, got no value")
+			api.Function(L, "loads").Error(1, "string expected, got no value")
 		}
-		Raisef(L, "TypeError", "the JSON object must be str, bytes or bytearray, not %s", typeNameAt(L, 1))
+		api.Raisef(L, api.TypeError, "the JSON object must be str, bytes or bytearray, not %s", api.TypeNameAt(L, 1))
 	}
 	data := []byte(s)
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		if _, pe := decode(string(data), "utf-8", "strict"); pe != nil {
-			Raise(L, pe)
+			api.Raise(L, pe)
 		}
 	}
 	work, specials, derr := jsonValidate(data)
@@ -618,7 +619,7 @@ func jsonLoads(L *lua.LState) int {
 	d.dec.UseNumber()
 	v, err := d.value()
 	if err != nil {
-		Raise(L, FromGoError(err))
+		api.Raise(L, api.FromGoError(err))
 	}
 	L.Push(v)
 	return 1
@@ -626,7 +627,7 @@ func jsonLoads(L *lua.LState) int {
 
 // jsonDecodeError is a decoding error at a byte offset of the document.
 type jsonDecodeError struct {
-	kind string // "json.JSONDecodeError" or "ValueError"...
+	kind api.Kind // api.JSONDecodeError, api.ValueError...
 	msg  string
 	off  int
 }
@@ -641,20 +642,14 @@ func raiseDecodeError(L *lua.LState, data []byte, e *jsonDecodeError) {
 		col = utf8.RuneCount(data[i+1 : off])
 		col++
 	}
-	if e.kind == "RecursionError" {
-		Raisef(L, e.kind, "%s", e.msg)
+	if e.kind == api.RecursionError {
+		api.Raisef(L, e.kind, "%s", e.msg)
 	}
-	pe := &PyError{Kind: e.kind, Message: fmt.Sprintf("%s: line %d column %d (char %d)", e.msg, line, col, pos)}
-	if e.kind != "json.JSONDecodeError" {
-		Raise(L, pe)
+	pe := &api.Error{Kind: e.kind, Message: fmt.Sprintf("%s: line %d column %d (char %d)", e.msg, line, col, pos)}
+	if e.kind == api.JSONDecodeError {
+		pe.Attrs = map[string]any{"msg": e.msg, "pos": pos, "lineno": line, "colno": col}
 	}
-	pe.Where = Position(L)
-	t := ErrorValue(L, pe)
-	t.RawSetString("msg", lua.LString(e.msg))
-	t.RawSetString("pos", lua.LNumber(pos))
-	t.RawSetString("lineno", lua.LNumber(line))
-	t.RawSetString("colno", lua.LNumber(col))
-	L.Error(t, 0)
+	api.Raise(L, pe)
 }
 
 // jsonSpecial marks where NaN, Infinity or -Infinity stood.
@@ -688,7 +683,7 @@ func jsonValidate(data []byte) ([]byte, map[int]jsonSpecial, *jsonDecodeError) {
 		}
 		var se *json.SyntaxError
 		if !errors.As(err, &se) {
-			return nil, nil, &jsonDecodeError{kind: "ValueError", msg: err.Error()}
+			return nil, nil, &jsonDecodeError{kind: api.ValueError, msg: err.Error()}
 		}
 		bad := syntaxErrorIndex(work, se)
 		start, w := -1, -1
@@ -749,7 +744,7 @@ func pythonSyntaxError(data []byte, se *json.SyntaxError, n int) *jsonDecodeErro
 	msg := se.Error()
 	bad := syntaxErrorIndex(data, se)
 	at := func(m string, off int) *jsonDecodeError {
-		return &jsonDecodeError{kind: "json.JSONDecodeError", msg: m, off: off}
+		return &jsonDecodeError{kind: api.JSONDecodeError, msg: m, off: off}
 	}
 	revalidate := func(d []byte) *json.SyntaxError {
 		var raw json.RawMessage
@@ -770,7 +765,7 @@ func pythonSyntaxError(data []byte, se *json.SyntaxError, n int) *jsonDecodeErro
 		}
 		return pythonSyntaxError(d, se2, n)
 	case strings.HasSuffix(msg, "exceeded max depth"):
-		return &jsonDecodeError{kind: "RecursionError", msg: "maximum recursion depth exceeded while decoding a JSON document", off: bad}
+		return &jsonDecodeError{kind: api.RecursionError, msg: "maximum recursion depth exceeded while decoding a JSON document", off: bad}
 	case strings.HasSuffix(msg, "looking for beginning of value"):
 		return at("Expecting value", bad)
 	case strings.HasSuffix(msg, "looking for beginning of object key string"):
@@ -876,7 +871,7 @@ func (d *jsonDecoder) fromToken(tok json.Token, inArray bool) (lua.LValue, error
 		}
 		f, perr := jsonNumber(string(x))
 		if perr != "" {
-			derr := &jsonDecodeError{kind: "ValueError", msg: perr, off: start}
+			derr := &jsonDecodeError{kind: api.ValueError, msg: perr, off: start}
 			raiseDecodeError(L, d.data, derr)
 		}
 		return lua.LNumber(f), nil

@@ -5,24 +5,25 @@ import (
 	"math"
 	"sync"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
 // QueueType is the registry name of queue.Queue objects.
 const QueueType = "queue.Queue"
 
-var queueModule = Module{
+var queueModule = api.Module{
 	Name: "queue",
 	Doc: `Python's queue module: a FIFO queue that threads share, blocking when it
 is empty (get) or full (put). The errors it raises have the kinds
 "queue.Empty" and "queue.Full", also found as queue.Empty and queue.Full.`,
-	Funcs: []Func{
-		{"Queue", `queue.Queue([maxsize]) -> queue
+	Funcs: []api.Func{
+		{Name: "Queue", Doc: `queue.Queue([maxsize]) -> queue
 A first-in, first-out queue holding at most maxsize items (no limit when
 maxsize is nil, 0 or less). Any Lua value may be put in it, nil included.
-Python: queue.Queue(maxsize=0)`, queueNew},
+Python: queue.Queue(maxsize=0)`, Fn: queueNew},
 	},
-	Types: []*Type{&queueType},
+	Types: []*api.Type{&queueType},
 	Init: func(L *lua.LState, mod *lua.LTable) {
 		// Compare an error's kind with these: e.kind == queue.Empty.
 		mod.RawSetString("Empty", lua.LString("queue.Empty"))
@@ -30,62 +31,62 @@ Python: queue.Queue(maxsize=0)`, queueNew},
 	},
 }
 
-var queueType = Type{
+var queueType = api.Type{
 	Name: QueueType,
 	Doc: `A FIFO queue shared by threads, as Python's queue.Queue. Threads blocked
 in get or put let the others run, and Ctrl-C interrupts them.`,
-	Methods: []Func{
-		{"put", `q:put(item [, block [, timeout]])
+	Methods: []api.Func{
+		{Name: "put", Doc: `q:put(item [, block [, timeout]])
 Adds item at the end. When the queue is full it waits for a free slot (for
 at most timeout seconds when given) and raises queue.Full when none came;
 with block false it raises queue.Full at once.
-Python: q.put(item, block=True, timeout=None)`, queuePut},
-		{"get", `q:get([block [, timeout]]) -> item
+Python: q.put(item, block=True, timeout=None)`, Fn: queuePut},
+		{Name: "get", Doc: `q:get([block [, timeout]]) -> item
 Removes and returns the first item. When the queue is empty it waits for
 one (for at most timeout seconds when given) and raises queue.Empty when
 none came; with block false it raises queue.Empty at once.
-Python: q.get(block=True, timeout=None)`, queueGet},
-		{"put_nowait", `q:put_nowait(item)
+Python: q.get(block=True, timeout=None)`, Fn: queueGet},
+		{Name: "put_nowait", Doc: `q:put_nowait(item)
 q:put(item, false): raises queue.Full when the queue is full.
-Python: q.put_nowait(item)`, queuePutNowait},
-		{"get_nowait", `q:get_nowait() -> item
+Python: q.put_nowait(item)`, Fn: queuePutNowait},
+		{Name: "get_nowait", Doc: `q:get_nowait() -> item
 q:get(false): raises queue.Empty when the queue is empty.
-Python: q.get_nowait()`, queueGetNowait},
-		{"qsize", `q:qsize() -> number
+Python: q.get_nowait()`, Fn: queueGetNowait},
+		{Name: "qsize", Doc: `q:qsize() -> number
 How many items the queue holds now.
-Python: q.qsize()`, func(L *lua.LState) int {
+Python: q.qsize()`, Fn: func(L *lua.LState) int {
 			q := checkQueue(L, "qsize")
 			q.mu.Lock()
 			defer q.mu.Unlock()
 			L.Push(lua.LNumber(len(q.items)))
 			return 1
 		}},
-		{"empty", `q:empty() -> boolean
+		{Name: "empty", Doc: `q:empty() -> boolean
 Whether the queue holds no item now.
-Python: q.empty()`, func(L *lua.LState) int {
+Python: q.empty()`, Fn: func(L *lua.LState) int {
 			q := checkQueue(L, "empty")
 			q.mu.Lock()
 			defer q.mu.Unlock()
 			L.Push(lua.LBool(len(q.items) == 0))
 			return 1
 		}},
-		{"full", `q:full() -> boolean
+		{Name: "full", Doc: `q:full() -> boolean
 Whether the queue holds maxsize items now (never, without a maxsize).
-Python: q.full()`, func(L *lua.LState) int {
+Python: q.full()`, Fn: func(L *lua.LState) int {
 			q := checkQueue(L, "full")
 			q.mu.Lock()
 			defer q.mu.Unlock()
 			L.Push(lua.LBool(q.isFull()))
 			return 1
 		}},
-		{"task_done", `q:task_done()
+		{Name: "task_done", Doc: `q:task_done()
 Tells the queue that an item taken with get has been dealt with, for join.
 Raises ValueError when called more times than items were put.
-Python: q.task_done()`, queueTaskDone},
-		{"join", `q:join()
+Python: q.task_done()`, Fn: queueTaskDone},
+		{Name: "join", Doc: `q:join()
 Waits until every item put in the queue has been got and task_done has been
 called for it. Other threads run while it waits; Ctrl-C interrupts it.
-Python: q.join()`, queueJoin},
+Python: q.join()`, Fn: queueJoin},
 	},
 	Meta: map[string]lua.LGFunction{
 		"__index": func(L *lua.LState) int {
@@ -127,30 +128,30 @@ func queueNew(L *lua.LState) int {
 	case *lua.LNilType:
 	case lua.LNumber:
 		if math.IsNaN(float64(v)) {
-			argError(L, 1, "Queue", "number expected, got nan")
+			api.Function(L, "Queue").Error(1, "number expected, got nan")
 		}
 		q.maxsize = float64(v)
 	default:
-		argError(L, 1, "Queue", "number expected, got "+typeNameAt(L, 1))
+		api.Function(L, "Queue").Error(1, "number expected, got "+api.TypeNameAt(L, 1))
 	}
 	L.Push(newObject(L, QueueType, q))
 	return 1
 }
 
 func checkQueue(L *lua.LState, fname string) *queue {
-	return checkSelf[*queue](L, fname, "queue.Queue")
+	return api.Self[*queue](L, fname, "queue.Queue")
 }
 
 // queueTimer reads put's and get's block and timeout arguments, from
 // index n, as a wait limit.
 func queueTimer(L *lua.LState, n int, fname string) *waitTimer {
-	block := optBool(L, n, fname, true)
-	secs, limited := optSeconds(L, n+1, fname)
+	block := api.Method(L, fname).OptBool(n, true)
+	secs, limited := api.Method(L, fname).OptSeconds(n + 1)
 	if !block {
 		return newWaitTimer(0, true)
 	}
 	if limited && secs < 0 {
-		Raisef(L, "ValueError", "'timeout' must be a non-negative number")
+		api.Raisef(L, api.ValueError, "'timeout' must be a non-negative number")
 	}
 	return newWaitTimer(secondsToDuration(secs), limited)
 }
@@ -195,7 +196,7 @@ func (q *queue) put(L *lua.LState, v lua.LValue, w *waitTimer) {
 			return
 		}
 		if w.expired {
-			Raise(L, &PyError{Kind: "queue.Full"})
+			api.Raise(L, &api.Error{Kind: api.QueueFull})
 		}
 		park(L, notFull, w)
 	}
@@ -209,7 +210,7 @@ func (q *queue) get(L *lua.LState, w *waitTimer) lua.LValue {
 			return v
 		}
 		if w.expired {
-			Raise(L, &PyError{Kind: "queue.Empty"})
+			api.Raise(L, &api.Error{Kind: api.QueueEmpty})
 		}
 		park(L, notEmpty, w)
 	}
@@ -218,7 +219,7 @@ func (q *queue) get(L *lua.LState, w *waitTimer) lua.LValue {
 func queuePut(L *lua.LState) int {
 	q := checkQueue(L, "put")
 	if L.GetTop() < 2 {
-		argError(L, 1, "put", "value expected")
+		api.Function(L, "put").Error(1, "value expected")
 	}
 	q.put(L, L.Get(2), queueTimer(L, 3, "put"))
 	return 0
@@ -233,7 +234,7 @@ func queueGet(L *lua.LState) int {
 func queuePutNowait(L *lua.LState) int {
 	q := checkQueue(L, "put_nowait")
 	if L.GetTop() < 2 {
-		argError(L, 1, "put_nowait", "value expected")
+		api.Function(L, "put_nowait").Error(1, "value expected")
 	}
 	q.put(L, L.Get(2), newWaitTimer(0, true))
 	return 0
@@ -250,7 +251,7 @@ func queueTaskDone(L *lua.LState) int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.unfinished <= 0 {
-		Raisef(L, "ValueError", "task_done() called too many times")
+		api.Raisef(L, api.ValueError, "task_done() called too many times")
 	}
 	q.unfinished--
 	if q.unfinished == 0 {

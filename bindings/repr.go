@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -96,7 +97,7 @@ func (r *reprer) tostring(v lua.LValue) (string, bool) {
 		r.err = err
 		var apiErr *lua.ApiError
 		if errors.As(err, &apiErr) && apiErr.Object != nil {
-			if e, ok := ErrorFromValue(apiErr.Object); ok {
+			if e, ok := api.FromValue(apiErr.Object); ok {
 				r.err = e
 			}
 		}

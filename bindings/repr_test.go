@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/socklab/socklab/bindings/api"
+	"github.com/socklab/socklab/bindings/api/apitest"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -83,7 +85,7 @@ func TestReprScalars(t *testing.T) {
 }
 
 func TestReprLua(t *testing.T) {
-	L := newTestState(t, newFakeHost())
+	L := newTestState(t, apitest.New())
 	tests := []struct {
 		expr, want string
 	}{
@@ -122,7 +124,7 @@ func TestReprLua(t *testing.T) {
 }
 
 func TestReprOpaque(t *testing.T) {
-	L := newTestState(t, newFakeHost())
+	L := newTestState(t, apitest.New())
 	tests := []struct {
 		expr string
 		want *regexp.Regexp
@@ -158,15 +160,15 @@ func TestReprOpaque(t *testing.T) {
 }
 
 func TestReprErrorObject(t *testing.T) {
-	L := newTestState(t, newFakeHost())
-	e := ErrorValue(L, &PyError{Kind: "ConnectionRefusedError", Errno: 111, Message: "Connection refused"})
+	L := newTestState(t, apitest.New())
+	e := api.Value(L, &api.Error{Kind: api.ConnectionRefusedError, Errno: 111, Message: "Connection refused"})
 	if got, want := Repr(L, e), "ConnectionRefusedError: [Errno 111] Connection refused"; got != want {
 		t.Errorf("Repr(error) = %s, want %s", got, want)
 	}
 }
 
 func TestReprLimits(t *testing.T) {
-	L := newTestState(t, newFakeHost())
+	L := newTestState(t, apitest.New())
 	v := evalOne(t, L, "(function() local t = {} for i = 1, 150 do t[i] = i end t.x = 1 return t end)()")
 	var want strings.Builder
 	want.WriteString("{")
@@ -195,7 +197,7 @@ func TestReprLimits(t *testing.T) {
 }
 
 func TestReprGlobal(t *testing.T) {
-	h := newFakeHost()
+	h := apitest.New()
 	L := newTestState(t, h)
 	err := L.DoString(`
 		assert(repr("hello") == "'hello'")
@@ -273,7 +275,7 @@ func TestHexdump(t *testing.T) {
 }
 
 func TestHexdumpGlobal(t *testing.T) {
-	h := newFakeHost()
+	h := apitest.New()
 	L := newTestState(t, h)
 	if err := L.DoString(`
 		local r = {hexdump("hi")}

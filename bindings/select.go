@@ -4,24 +4,25 @@ import (
 	"context"
 	"time"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
 
-var selectModule = Module{
+var selectModule = api.Module{
 	Name: "select",
 	Doc: `Python's select module: wait until sockets are ready. The module table is
 also callable as Lua's own select("#", ...) / select(n, ...), which it
 replaces as a global, so that Lua idiom keeps working.`,
-	Funcs: []Func{
-		{"select", `select.select(rlist, wlist, xlist [, timeout]) -> rready, wready, xready
+	Funcs: []api.Func{
+		{Name: "select", Doc: `select.select(rlist, wlist, xlist [, timeout]) -> rready, wready, xready
 Waits until some of the sockets in rlist can be read (data, a connection to
 accept, or the peer closed), some in wlist can be written, or some in xlist
 have an exceptional condition; returns the ready ones as three lists of the
 same objects. timeout nil waits for ever, 0 polls. io.stdin may be in rlist
 when standard input is a terminal, pipe or file. Other threads run while it
 waits.
-Python: rready, wready, xready = select.select(rlist, wlist, xlist[, timeout])`, selectSelect},
+Python: rready, wready, xready = select.select(rlist, wlist, xlist[, timeout])`, Fn: selectSelect},
 	},
 	Init: func(L *lua.LState, mod *lua.LTable) {
 		// Keep Lua's select callable through the module table.
@@ -59,25 +60,25 @@ func checkSelectList(L *lua.LState, n int) []pollItem {
 			case *lua.LUserData:
 				if s, ok := x.Value.(*sock); ok {
 					if s.closed() {
-						Raisef(L, "ValueError", "file descriptor cannot be a negative integer (-1)")
+						api.Raisef(L, api.ValueError, "file descriptor cannot be a negative integer (-1)")
 					}
 					item.fd, item.buffered = s.fd, len(s.rbuf) > 0
 				} else if v == stdin {
-					item.fd = hostOf(L).StdinFD()
+					item.fd = api.HostOf(L).StdinFD()
 					if item.fd < 0 {
-						Raisef(L, "ValueError", "standard input is not a file here: select cannot wait on it")
+						api.Raisef(L, api.ValueError, "standard input is not a file here: select cannot wait on it")
 					}
 				}
 			case lua.LNumber:
 				item.fd = int(x)
 			}
 			if item.fd < 0 {
-				Raisef(L, "TypeError", "argument must be an int, or have a fileno() method.")
+				api.Raisef(L, api.TypeError, "argument must be an int, or have a fileno() method.")
 			}
 			items = append(items, item)
 		}
 	default:
-		argError(L, n, "select", "table expected, got "+typeNameAt(L, n))
+		api.Function(L, "select").Error(n, "table expected, got "+api.TypeNameAt(L, n))
 	}
 	return items
 }
@@ -102,7 +103,7 @@ func selectSelect(L *lua.LState) int {
 	}
 	err := pollFds(L, fds, timeout)
 	if err != nil {
-		RaiseErr(L, err)
+		api.RaiseErr(L, err)
 	}
 	k := 0
 	for li, items := range lists {
@@ -132,7 +133,7 @@ func pollFds(L *lua.LState, fds []unix.PollFd, timeout time.Duration) error {
 	if n, err := unix.Poll(fds, 0); ms == 0 || n > 0 || (err != nil && err != unix.EINTR) {
 		return err
 	}
-	ctx := L.Context()
+	ctx := api.HostOf(L).Context(L)
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -152,7 +153,7 @@ func pollFds(L *lua.LState, fds []unix.PollFd, timeout time.Duration) error {
 			<-woken
 		}
 	}()
-	hostOf(L).Unlocked(func() {
+	api.HostOf(L).Unlocked(func() {
 		deadline := time.Now().Add(timeout)
 		for {
 			_, err = unix.Poll(all, ms)

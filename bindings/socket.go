@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
@@ -13,146 +14,146 @@ import (
 // SocketType is the registry name of socket objects' metatable.
 const SocketType = "socket.socket"
 
-var socketModule = Module{
+var socketModule = api.Module{
 	Name: "socket",
 	Doc: `Python's socket module on real OS sockets: TCP and UDP over IPv4 and
 IPv6, and AF_UNIX. Addresses are tables {host, port} (Python's tuples), also
 accepted as two arguments. Blocking calls let other threads run while they
 wait, and Ctrl-C interrupts them with KeyboardInterrupt.`,
-	Funcs: []Func{
-		{"socket", `socket([family [, type [, proto]]]) or socket{family=, type=, proto=} -> socket
+	Funcs: []api.Func{
+		{Name: "socket", Doc: `socket([family [, type [, proto]]]) or socket{family=, type=, proto=} -> socket
 Creates a socket. Defaults: AF_INET, SOCK_STREAM.
-Python: socket.socket(family=AF_INET, type=SOCK_STREAM, proto=0)`, sockSocket},
-		{"socketpair", `socketpair([family [, type [, proto]]]) -> socket, socket
+Python: socket.socket(family=AF_INET, type=SOCK_STREAM, proto=0)`, Fn: sockSocket},
+		{Name: "socketpair", Doc: `socketpair([family [, type [, proto]]]) -> socket, socket
 Two connected sockets (AF_UNIX, SOCK_STREAM by default).
-Python: socket.socketpair()`, sockSocketpair},
-		{"create_connection", `create_connection(address [, timeout]) -> socket
+Python: socket.socketpair()`, Fn: sockSocketpair},
+		{Name: "create_connection", Doc: `create_connection(address [, timeout]) -> socket
 Connects a TCP socket to address {host, port}, trying each address the host
 resolves to.
-Python: socket.create_connection(address, timeout=None)`, sockCreateConnection},
-		{"create_server", `create_server(address [, {family=, backlog=, reuse_port=}]) -> socket
+Python: socket.create_connection(address, timeout=None)`, Fn: sockCreateConnection},
+		{Name: "create_server", Doc: `create_server(address [, {family=, backlog=, reuse_port=}]) -> socket
 A TCP socket bound to address and listening, with SO_REUSEADDR set as
 Python does on POSIX.
-Python: socket.create_server(address, *, family=AF_INET, backlog=None, reuse_port=False)`, sockCreateServer},
-		{"getaddrinfo", `getaddrinfo(host, port [, family [, type [, proto [, flags]]]]) -> list
+Python: socket.create_server(address, *, family=AF_INET, backlog=None, reuse_port=False)`, Fn: sockCreateServer},
+		{Name: "getaddrinfo", Doc: `getaddrinfo(host, port [, family [, type [, proto [, flags]]]]) -> list
 Resolves host and port into a list of {family, type, proto, canonname,
 sockaddr} tables (also indexable 1..5, like Python's tuples).
-Python: socket.getaddrinfo(host, port, family=0, type=0, proto=0, flags=0)`, sockGetaddrinfo},
-		{"gethostname", `gethostname() -> string
+Python: socket.getaddrinfo(host, port, family=0, type=0, proto=0, flags=0)`, Fn: sockGetaddrinfo},
+		{Name: "gethostname", Doc: `gethostname() -> string
 The machine's host name.
-Python: socket.gethostname()`, sockGethostname},
-		{"gethostbyname", `gethostbyname(name) -> string
+Python: socket.gethostname()`, Fn: sockGethostname},
+		{Name: "gethostbyname", Doc: `gethostbyname(name) -> string
 The IPv4 address of name, as a dotted string.
-Python: socket.gethostbyname(hostname)`, sockGethostbyname},
-		{"getfqdn", `getfqdn([name]) -> string
+Python: socket.gethostbyname(hostname)`, Fn: sockGethostbyname},
+		{Name: "getfqdn", Doc: `getfqdn([name]) -> string
 A fully qualified domain name for name (default: this host).
-Python: socket.getfqdn(name='')`, sockGetfqdn},
-		{"inet_aton", `inet_aton(ip) -> string
+Python: socket.getfqdn(name='')`, Fn: sockGetfqdn},
+		{Name: "inet_aton", Doc: `inet_aton(ip) -> string
 The 4 bytes of a dotted IPv4 address.
-Python: socket.inet_aton(ip_string)`, sockInetAton},
-		{"inet_ntoa", `inet_ntoa(packed) -> string
+Python: socket.inet_aton(ip_string)`, Fn: sockInetAton},
+		{Name: "inet_ntoa", Doc: `inet_ntoa(packed) -> string
 The dotted form of 4 packed bytes.
-Python: socket.inet_ntoa(packed_ip)`, sockInetNtoa},
-		{"inet_pton", `inet_pton(family, ip) -> string
+Python: socket.inet_ntoa(packed_ip)`, Fn: sockInetNtoa},
+		{Name: "inet_pton", Doc: `inet_pton(family, ip) -> string
 The packed bytes of an IPv4 or IPv6 address.
-Python: socket.inet_pton(address_family, ip_string)`, sockInetPton},
-		{"inet_ntop", `inet_ntop(family, packed) -> string
+Python: socket.inet_pton(address_family, ip_string)`, Fn: sockInetPton},
+		{Name: "inet_ntop", Doc: `inet_ntop(family, packed) -> string
 The text form of a packed IPv4 (4 bytes) or IPv6 (16 bytes) address.
-Python: socket.inet_ntop(address_family, packed_ip)`, sockInetNtop},
-		{"htons", "htons(n) -> n\nHost to network byte order, 16 bits.\nPython: socket.htons(x)", byteOrder(16)},
-		{"ntohs", "ntohs(n) -> n\nNetwork to host byte order, 16 bits.\nPython: socket.ntohs(x)", byteOrder(16)},
-		{"htonl", "htonl(n) -> n\nHost to network byte order, 32 bits.\nPython: socket.htonl(x)", byteOrder(32)},
-		{"ntohl", "ntohl(n) -> n\nNetwork to host byte order, 32 bits.\nPython: socket.ntohl(x)", byteOrder(32)},
-		{"getdefaulttimeout", `getdefaulttimeout() -> number or nil
+Python: socket.inet_ntop(address_family, packed_ip)`, Fn: sockInetNtop},
+		{Name: "htons", Doc: "htons(n) -> n\nHost to network byte order, 16 bits.\nPython: socket.htons(x)", Fn: byteOrder("htons", 16)},
+		{Name: "ntohs", Doc: "ntohs(n) -> n\nNetwork to host byte order, 16 bits.\nPython: socket.ntohs(x)", Fn: byteOrder("ntohs", 16)},
+		{Name: "htonl", Doc: "htonl(n) -> n\nHost to network byte order, 32 bits.\nPython: socket.htonl(x)", Fn: byteOrder("htonl", 32)},
+		{Name: "ntohl", Doc: "ntohl(n) -> n\nNetwork to host byte order, 32 bits.\nPython: socket.ntohl(x)", Fn: byteOrder("ntohl", 32)},
+		{Name: "getdefaulttimeout", Doc: `getdefaulttimeout() -> number or nil
 The timeout new sockets start with; nil means blocking.
-Python: socket.getdefaulttimeout()`, sockGetdefaulttimeout},
-		{"setdefaulttimeout", `setdefaulttimeout(timeout)
+Python: socket.getdefaulttimeout()`, Fn: sockGetdefaulttimeout},
+		{Name: "setdefaulttimeout", Doc: `setdefaulttimeout(timeout)
 Sets the timeout new sockets start with (nil: blocking).
-Python: socket.setdefaulttimeout(timeout)`, sockSetdefaulttimeout},
+Python: socket.setdefaulttimeout(timeout)`, Fn: sockSetdefaulttimeout},
 	},
-	Types: []*Type{&socketType, {Name: AddrType, Meta: addrMeta}},
+	Types: []*api.Type{&socketType, {Name: AddrType, Meta: addrMeta}},
 	Init:  initSocketConstants,
 }
 
-var socketType = Type{
+var socketType = api.Type{
 	Name: SocketType,
 	Doc:  "A socket object, as Python's socket.socket.",
-	Methods: []Func{
-		{"bind", `sk:bind(address)
+	Methods: []api.Func{
+		{Name: "bind", Doc: `sk:bind(address)
 Binds the socket to address {host, port} ("" is every interface), or a path
 for AF_UNIX.
-Python: sk.bind(address)`, sockBind},
-		{"listen", `sk:listen([backlog])
+Python: sk.bind(address)`, Fn: sockBind},
+		{Name: "listen", Doc: `sk:listen([backlog])
 Starts accepting connections; the kernel queues up to backlog of them
 before accept is called.
-Python: sk.listen([backlog])`, sockListen},
-		{"accept", `sk:accept() -> conn, address
+Python: sk.listen([backlog])`, Fn: sockListen},
+		{Name: "accept", Doc: `sk:accept() -> conn, address
 Waits for a connection; returns a new socket for it and the peer's address.
-Python: conn, address = sk.accept()`, sockAccept},
-		{"connect", `sk:connect(address)
+Python: conn, address = sk.accept()`, Fn: sockAccept},
+		{Name: "connect", Doc: `sk:connect(address)
 Connects to address; raises ConnectionRefusedError, TimeoutError, ...
-Python: sk.connect(address)`, sockConnect},
-		{"connect_ex", `sk:connect_ex(address) -> errno
+Python: sk.connect(address)`, Fn: sockConnect},
+		{Name: "connect_ex", Doc: `sk:connect_ex(address) -> errno
 Like connect, but returns the error number (0 on success) instead of raising.
-Python: sk.connect_ex(address)`, sockConnectEx},
-		{"send", `sk:send(data [, flags]) -> count
+Python: sk.connect_ex(address)`, Fn: sockConnectEx},
+		{Name: "send", Doc: `sk:send(data [, flags]) -> count
 Sends data; returns how many bytes the kernel took (maybe fewer than all).
-Python: sk.send(data)`, sockSend},
-		{"sendall", `sk:sendall(data [, flags])
+Python: sk.send(data)`, Fn: sockSend},
+		{Name: "sendall", Doc: `sk:sendall(data [, flags])
 Sends all of data, waiting as needed.
-Python: sk.sendall(data)`, sockSendall},
-		{"sendto", `sk:sendto(data, address) -> count
+Python: sk.sendall(data)`, Fn: sockSendall},
+		{Name: "sendto", Doc: `sk:sendto(data, address) -> count
 Sends a datagram to address.
-Python: sk.sendto(data, address)`, sockSendto},
-		{"recv", `sk:recv(bufsize [, flags]) -> data
+Python: sk.sendto(data, address)`, Fn: sockSendto},
+		{Name: "recv", Doc: `sk:recv(bufsize [, flags]) -> data
 Receives up to bufsize bytes; "" when the peer has closed. A datagram longer
 than bufsize is truncated.
-Python: sk.recv(bufsize)`, sockRecv},
-		{"recvfrom", `sk:recvfrom(bufsize [, flags]) -> data, address
+Python: sk.recv(bufsize)`, Fn: sockRecv},
+		{Name: "recvfrom", Doc: `sk:recvfrom(bufsize [, flags]) -> data, address
 Receives up to bufsize bytes and the sender's address.
-Python: data, address = sk.recvfrom(bufsize)`, sockRecvfrom},
-		{"recv_exactly", `sk:recv_exactly(n) -> data
+Python: data, address = sk.recvfrom(bufsize)`, Fn: sockRecvfrom},
+		{Name: "recv_exactly", Doc: `sk:recv_exactly(n) -> data
 Receives exactly n bytes; raises EOFError (with .partial) if the peer closes
 first. Beyond Python, for protocol scripts.
-Python: (asyncio) await reader.readexactly(n)`, sockRecvExactly},
-		{"recv_until", `sk:recv_until(delim [, max]) -> data
+Python: (asyncio) await reader.readexactly(n)`, Fn: sockRecvExactly},
+		{Name: "recv_until", Doc: `sk:recv_until(delim [, max]) -> data
 Receives up to and including delim; raises ValueError past max bytes
 (default 65536) and EOFError (with .partial) if the peer closes first.
 Beyond Python, for protocol scripts.
-Python: (asyncio) await reader.readuntil(delim)`, sockRecvUntil},
-		{"shutdown", `sk:shutdown(how)
+Python: (asyncio) await reader.readuntil(delim)`, Fn: sockRecvUntil},
+		{Name: "shutdown", Doc: `sk:shutdown(how)
 Shuts down reading (SHUT_RD), writing (SHUT_WR) or both (SHUT_RDWR).
-Python: sk.shutdown(how)`, sockShutdown},
-		{"close", `sk:close()
+Python: sk.shutdown(how)`, Fn: sockShutdown},
+		{Name: "close", Doc: `sk:close()
 Closes the socket. Closing twice is harmless; using it after raises
 OSError [Errno 9].
-Python: sk.close()`, sockClose},
-		{"settimeout", `sk:settimeout(timeout)
+Python: sk.close()`, Fn: sockClose},
+		{Name: "settimeout", Doc: `sk:settimeout(timeout)
 nil: blocking; 0: non-blocking (BlockingIOError when not ready); t: raise
 TimeoutError after t seconds.
-Python: sk.settimeout(value)`, sockSettimeout},
-		{"gettimeout", `sk:gettimeout() -> number or nil
-Python: sk.gettimeout()`, sockGettimeout},
-		{"setblocking", `sk:setblocking(flag)
+Python: sk.settimeout(value)`, Fn: sockSettimeout},
+		{Name: "gettimeout", Doc: `sk:gettimeout() -> number or nil
+Python: sk.gettimeout()`, Fn: sockGettimeout},
+		{Name: "setblocking", Doc: `sk:setblocking(flag)
 setblocking(true) is settimeout(nil), setblocking(false) is settimeout(0).
-Python: sk.setblocking(flag)`, sockSetblocking},
-		{"getblocking", `sk:getblocking() -> boolean
-Python: sk.getblocking()`, sockGetblocking},
-		{"setsockopt", `sk:setsockopt(level, option, value)
+Python: sk.setblocking(flag)`, Fn: sockSetblocking},
+		{Name: "getblocking", Doc: `sk:getblocking() -> boolean
+Python: sk.getblocking()`, Fn: sockGetblocking},
+		{Name: "setsockopt", Doc: `sk:setsockopt(level, option, value)
 Sets a socket option; value is a number, a boolean or a string of bytes.
-Python: sk.setsockopt(level, optname, value)`, sockSetsockopt},
-		{"getsockopt", `sk:getsockopt(level, option [, buflen]) -> number or string
+Python: sk.setsockopt(level, optname, value)`, Fn: sockSetsockopt},
+		{Name: "getsockopt", Doc: `sk:getsockopt(level, option [, buflen]) -> number or string
 Reads a socket option's value from the kernel (bytes when buflen is given).
-Python: sk.getsockopt(level, optname[, buflen])`, sockGetsockopt},
-		{"getpeername", `sk:getpeername() -> address
+Python: sk.getsockopt(level, optname[, buflen])`, Fn: sockGetsockopt},
+		{Name: "getpeername", Doc: `sk:getpeername() -> address
 The address of the connected peer.
-Python: sk.getpeername()`, sockGetpeername},
-		{"getsockname", `sk:getsockname() -> address
+Python: sk.getpeername()`, Fn: sockGetpeername},
+		{Name: "getsockname", Doc: `sk:getsockname() -> address
 The socket's own address.
-Python: sk.getsockname()`, sockGetsockname},
-		{"fileno", `sk:fileno() -> number
+Python: sk.getsockname()`, Fn: sockGetsockname},
+		{Name: "fileno", Doc: `sk:fileno() -> number
 The descriptor number, -1 once closed.
-Python: sk.fileno()`, sockFileno},
+Python: sk.fileno()`, Fn: sockFileno},
 	},
 	Meta: map[string]lua.LGFunction{
 		"__tostring": sockTostring,
@@ -201,6 +202,15 @@ func initSocketConstants(L *lua.LState, mod *lua.LTable) {
 	for _, c := range socketConstants {
 		mod.RawSetString(c.name, lua.LNumber(c.value))
 	}
+	// Python's exception aliases, as class names for e:is(...) and
+	// e.kind == ...: except socket.timeout reads
+	// if e:is(socket.timeout) then.
+	for name, kind := range map[string]api.Kind{
+		"error": api.OSError, "timeout": api.TimeoutError,
+		"gaierror": api.GaiError, "herror": api.HError,
+	} {
+		mod.RawSetString(name, lua.LString(kind))
+	}
 }
 
 // getaddrinfo flags: glibc's values (x/sys/unix does not carry them).
@@ -244,7 +254,7 @@ func sockTypeName(typ int) string {
 
 // checkSock returns the socket at index 1 (the method's receiver).
 func checkSock(L *lua.LState, fname string) *sock {
-	return checkSelf[*sock](L, fname, "socket")
+	return api.Self[*sock](L, fname, "socket")
 }
 
 // pushSock wraps s as a Lua socket object.
@@ -272,11 +282,11 @@ func secondsToDuration(secs float64) time.Duration {
 
 // fail raises the Python exception for err, tracing the failed call.
 func (s *sock) fail(L *lua.LState, err error, format string, args ...any) {
-	pe := FromGoError(err)
+	pe := api.FromGoError(err)
 	if s.tracing {
 		s.tracef("%s -> %s", fmt.Sprintf(format, args...), pe)
 	}
-	Raise(L, pe)
+	api.Raise(L, pe)
 }
 
 // tracef writes one --trace line for the socket. Callers test s.tracing

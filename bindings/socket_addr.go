@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
@@ -33,10 +34,10 @@ func checkAddr(L *lua.LState, n, argn int, fname string, family int) (sockAddr, 
 	if family == unix.AF_UNIX {
 		path, ok := v.(lua.LString)
 		if !ok {
-			argError(L, argn, fname, "address expected, got "+typeNameAt(L, n))
+			api.Function(L, fname).Error(argn, "address expected, got "+api.TypeNameAt(L, n))
 		}
 		if len(path) > 107 {
-			Raisef(L, "OSError", "AF_UNIX path too long")
+			api.Raisef(L, api.OSError, "AF_UNIX path too long")
 		}
 		return sockAddr{sa: &unix.SockaddrUnix{Name: string(path)}}, n + 1
 	}
@@ -52,18 +53,18 @@ func checkAddr(L *lua.LState, n, argn int, fname string, family int) (sockAddr, 
 		host, port = v, L.Get(n+1)
 		next = n + 2
 	default:
-		argError(L, argn, fname, "address expected, got "+typeNameAt(L, n))
+		api.Function(L, fname).Error(argn, "address expected, got "+api.TypeNameAt(L, n))
 	}
 	h, ok := host.(lua.LString)
 	if !ok {
-		Raisef(L, "TypeError", "%s(): host must be a string, not %s", fname, typeName(host))
+		api.Raisef(L, api.TypeError, "%s(): host must be a string, not %s", fname, typeName(host))
 	}
 	p, ok := toInteger(port)
 	if !ok {
-		Raisef(L, "TypeError", "%s(): port must be an integer, not %s", fname, typeName(port))
+		api.Raisef(L, api.TypeError, "%s(): port must be an integer, not %s", fname, typeName(port))
 	}
 	if p < 0 || p > 65535 {
-		Raisef(L, "OverflowError", "%s(): port must be 0-65535.", fname)
+		api.Raisef(L, api.OverflowError, "%s(): port must be 0-65535.", fname)
 	}
 	ip := resolveHost(L, string(h), family)
 	return sockAddr{sa: toSockaddr(ip, int(p), family), ip: ip}, next
@@ -101,19 +102,19 @@ func resolveHost(L *lua.LState, host string, family int) netip.Addr {
 		// getaddrinfo refuses a literal of the other family (an IPv4
 		// address on an AF_INET6 socket must be written ::ffff:a.b.c.d).
 		if family == unix.AF_INET && !ip.Unmap().Is4() || family == unix.AF_INET6 && ip.Is4() {
-			Raise(L, &PyError{Kind: "gaierror", Errno: -9, Message: "Address family for hostname not supported"})
+			api.Raise(L, &api.Error{Kind: api.GaiError, Errno: -9, Message: "Address family for hostname not supported"})
 		}
 		return ip
 	}
 	ips, err := lookupHost(L, host, family)
 	if err != nil {
-		Raise(L, err)
+		api.Raise(L, err)
 	}
 	return ips[0]
 }
 
 // lookupHost resolves name to the addresses of family (0: any).
-func lookupHost(L *lua.LState, name string, family int) ([]netip.Addr, *PyError) {
+func lookupHost(L *lua.LState, name string, family int) ([]netip.Addr, *api.Error) {
 	network := "ip"
 	switch family {
 	case unix.AF_INET:
@@ -121,24 +122,24 @@ func lookupHost(L *lua.LState, name string, family int) ([]netip.Addr, *PyError)
 	case unix.AF_INET6:
 		network = "ip6"
 	}
-	ctx := L.Context()
+	ctx := api.HostOf(L).Context(L)
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	var ips []netip.Addr
 	var err error
-	hostOf(L).Unlocked(func() {
+	api.HostOf(L).Unlocked(func() {
 		ips, err = net.DefaultResolver.LookupNetIP(ctx, network, name)
 	})
 	if ctx.Err() != nil {
-		return nil, FromGoError(ctx.Err())
+		return nil, api.FromGoError(ctx.Err())
 	}
 	if err != nil || len(ips) == 0 {
 		var dnsErr *net.DNSError
 		if errors.As(err, &dnsErr) && dnsErr.IsTemporary {
-			return nil, &PyError{Kind: "gaierror", Errno: -3, Message: "Temporary failure in name resolution"}
+			return nil, &api.Error{Kind: api.GaiError, Errno: -3, Message: "Temporary failure in name resolution"}
 		}
-		return nil, &PyError{Kind: "gaierror", Errno: -2, Message: "Name or service not known"}
+		return nil, &api.Error{Kind: api.GaiError, Errno: -2, Message: "Name or service not known"}
 	}
 	for i, ip := range ips {
 		if family == unix.AF_INET {
@@ -253,12 +254,4 @@ var addrMeta = map[string]lua.LGFunction{
 		L.Push(lua.LBool(eq))
 		return 1
 	},
-}
-
-// typeNameAt names the type of argument n, "no value" past the top.
-func typeNameAt(L *lua.LState, n int) string {
-	if n > L.GetTop() {
-		return "no value"
-	}
-	return L.Get(n).Type().String()
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
@@ -23,7 +24,7 @@ import (
 type sock struct {
 	family, typ, proto int
 	fd                 int // the descriptor number, for fileno, repr and trace
-	host               Host
+	host               api.Host
 	tracing            bool // --trace is on: the host's setting, read once
 
 	// mu guards the descriptor against Close from another goroutine (the
@@ -66,7 +67,7 @@ const noTimeout = time.Duration(-1)
 
 // newSock wraps a non-blocking descriptor and registers it with the host.
 // On failure the descriptor is left open for the caller to close.
-func newSock(h Host, fd, family, typ, proto int, timeout time.Duration) (*sock, error) {
+func newSock(h api.Host, fd, family, typ, proto int, timeout time.Duration) (*sock, error) {
 	s := &sock{family: family, typ: typ, proto: proto, fd: fd, timeout: timeout, host: h, open: true}
 	if h != nil {
 		s.tracing = h.Tracing()
@@ -312,7 +313,7 @@ func (s *sock) wait(L *lua.LState, deadline time.Time, op *sysOp) (parked bool, 
 	if err != nil {
 		return false, err
 	}
-	ctx := L.Context()
+	ctx := api.HostOf(L).Context(L)
 	if ctx == nil {
 		ctx = context.Background()
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
@@ -19,12 +20,12 @@ import (
 func openSocket(L *lua.LState, family, typ, proto int) *sock {
 	fd, err := unix.Socket(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
 	if err != nil {
-		RaiseErr(L, err)
+		api.RaiseErr(L, err)
 	}
-	s, err := newSock(hostOf(L), fd, family, typ, proto, defaultTimeout(L))
+	s, err := newSock(api.HostOf(L), fd, family, typ, proto, defaultTimeout(L))
 	if err != nil {
 		unix.Close(fd)
-		RaiseErr(L, err)
+		api.RaiseErr(L, err)
 	}
 	return s
 }
@@ -40,13 +41,13 @@ func familyTypeProto(L *lua.LState, defFamily int, fname string) (family, typ, p
 			case *lua.LNilType:
 				return def
 			default:
-				Raisef(L, "TypeError", "socket(): %s must be an integer, not %s", name, v.Type())
+				api.Raisef(L, api.TypeError, "socket(): %s must be an integer, not %s", name, v.Type())
 			}
 			return def
 		}
 		return get("family", family), get("type", typ), get("proto", 0)
 	}
-	return optInt(L, 1, family, fname), optInt(L, 2, typ, fname), optInt(L, 3, 0, fname)
+	return api.Function(L, fname).OptInt(1, family), api.Function(L, fname).OptInt(2, typ), api.Function(L, fname).OptInt(3, 0)
 }
 
 func sockSocket(L *lua.LState) int {
@@ -63,20 +64,20 @@ func sockSocketpair(L *lua.LState) int {
 	family, typ, proto := familyTypeProto(L, unix.AF_UNIX, "socketpair")
 	fds, err := unix.Socketpair(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
 	if err != nil {
-		RaiseErr(L, err)
+		api.RaiseErr(L, err)
 	}
-	h := hostOf(L)
+	h := api.HostOf(L)
 	a, err := newSock(h, fds[0], family, typ, proto, defaultTimeout(L))
 	if err != nil {
 		unix.Close(fds[0])
 		unix.Close(fds[1])
-		RaiseErr(L, err)
+		api.RaiseErr(L, err)
 	}
 	b, err := newSock(h, fds[1], family, typ, proto, defaultTimeout(L))
 	if err != nil {
 		a.Close()
 		unix.Close(fds[1])
-		RaiseErr(L, err)
+		api.RaiseErr(L, err)
 	}
 	L.Push(sockValue(L, a))
 	L.Push(sockValue(L, b))
@@ -95,7 +96,7 @@ func sockCreateConnection(L *lua.LState) int {
 	} else {
 		found, perr := lookupHost(L, host, 0)
 		if perr != nil {
-			Raise(L, perr)
+			api.Raise(L, perr)
 		}
 		ips = found
 	}
@@ -120,7 +121,7 @@ func sockCreateConnection(L *lua.LState) int {
 		}
 		s.Close()
 	}
-	RaiseErr(L, last)
+	api.RaiseErr(L, last)
 	return 0
 }
 
@@ -134,14 +135,14 @@ func addrHostPort(L *lua.LState, n int, fname string) (string, int) {
 	case lua.LString:
 		host, port = v, L.Get(n+1)
 	default:
-		argError(L, n, fname, "address expected, got "+typeNameAt(L, n))
+		api.Function(L, fname).Error(n, "address expected, got "+api.TypeNameAt(L, n))
 	}
 	if port == lua.LNil {
-		argError(L, n, fname, "address {host, port} expected, without its port")
+		api.Function(L, fname).Error(n, "address {host, port} expected, without its port")
 	}
 	p, ok := toInteger(port)
 	if !ok || p < 0 || p > 65535 {
-		Raisef(L, "OverflowError", "%s(): port must be 0-65535.", fname)
+		api.Raisef(L, api.OverflowError, "%s(): port must be 0-65535.", fname)
 	}
 	h, _ := host.(lua.LString)
 	return string(h), int(p)
@@ -181,9 +182,9 @@ func sockCreateServer(L *lua.LState) int {
 	}
 	if err != nil {
 		s.Close()
-		pe := FromGoError(err)
+		pe := api.FromGoError(err)
 		pe.Message = fmt.Sprintf("%s (while attempting to bind on address %s)", pe.Message, formatAddr(addr.sa))
-		Raise(L, pe)
+		api.Raise(L, pe)
 	}
 	if s.tracing {
 		s.tracef("create_server(%s) -> listening", formatAddr(addr.sa))
@@ -196,13 +197,13 @@ func sockCreateServer(L *lua.LState) int {
 func sockGetaddrinfo(L *lua.LState) int {
 	// host and port may be nil, but not left out, as in Python.
 	if top := L.GetTop(); top < 2 {
-		argError(L, top+1, "getaddrinfo", "host and port expected, got no value")
+		api.Function(L, "getaddrinfo").Error(top+1, "host and port expected, got no value")
 	}
 	var host string
 	if v, ok := L.Get(1).(lua.LString); ok {
 		host = string(v)
 	} else if L.Get(1) != lua.LNil {
-		argError(L, 1, "getaddrinfo", "string or nil expected, got "+typeNameAt(L, 1))
+		api.Function(L, "getaddrinfo").Error(1, "string or nil expected, got "+api.TypeNameAt(L, 1))
 	}
 	var port int
 	switch v := L.Get(2).(type) {
@@ -213,14 +214,14 @@ func sockGetaddrinfo(L *lua.LState) int {
 		if err != nil {
 			pn, lerr := net.LookupPort("tcp", string(v))
 			if lerr != nil {
-				Raise(L, &PyError{Kind: "gaierror", Errno: -8, Message: "Servname not supported for ai_socktype"})
+				api.Raise(L, &api.Error{Kind: api.GaiError, Errno: -8, Message: "Servname not supported for ai_socktype"})
 			}
 			p = pn
 		}
 		port = p
 	}
-	family, typ, proto, flags := optInt(L, 3, 0, "getaddrinfo"), optInt(L, 4, 0, "getaddrinfo"),
-		optInt(L, 5, 0, "getaddrinfo"), optInt(L, 6, 0, "getaddrinfo")
+	family, typ, proto, flags := api.Function(L, "getaddrinfo").OptInt(3, 0), api.Function(L, "getaddrinfo").OptInt(4, 0),
+		api.Function(L, "getaddrinfo").OptInt(5, 0), api.Function(L, "getaddrinfo").OptInt(6, 0)
 	var ips []netip.Addr
 	switch {
 	case host == "" && flags&aiPassive != 0:
@@ -233,7 +234,7 @@ func sockGetaddrinfo(L *lua.LState) int {
 		} else {
 			found, perr := lookupHost(L, host, family)
 			if perr != nil {
-				Raise(L, perr)
+				api.Raise(L, perr)
 			}
 			// Go's resolver gives IPv4 answers as IPv4-mapped IPv6;
 			// the C library gives them as AF_INET.
@@ -295,24 +296,24 @@ func trimDot(s string) string {
 func sockGethostname(L *lua.LState) int {
 	name, err := os.Hostname()
 	if err != nil {
-		RaiseErr(L, err)
+		api.RaiseErr(L, err)
 	}
 	L.Push(lua.LString(name))
 	return 1
 }
 
 func sockGethostbyname(L *lua.LState) int {
-	host := L.CheckString(1)
+	host := api.Function(L, "gethostbyname").String(1)
 	L.Push(lua.LString(resolveHost(L, host, unix.AF_INET).String()))
 	return 1
 }
 
 func sockGetfqdn(L *lua.LState) int {
-	name := L.OptString(1, "")
+	name := api.Function(L, "getfqdn").OptString(1, "")
 	if name == "" || name == "0.0.0.0" {
 		h, err := os.Hostname()
 		if err != nil {
-			RaiseErr(L, err)
+			api.RaiseErr(L, err)
 		}
 		name = h
 	}
@@ -324,9 +325,9 @@ func sockGetfqdn(L *lua.LState) int {
 }
 
 func sockInetAton(L *lua.LState) int {
-	b, ok := inetAton(L.CheckString(1))
+	b, ok := inetAton(api.Function(L, "inet_aton").String(1))
 	if !ok {
-		Raisef(L, "OSError", "illegal IP address string passed to inet_aton")
+		api.Raisef(L, api.OSError, "illegal IP address string passed to inet_aton")
 	}
 	L.Push(lua.LString(b[:]))
 	return 1
@@ -375,16 +376,17 @@ func inetAton(s string) ([4]byte, bool) {
 }
 
 func sockInetNtoa(L *lua.LState) int {
-	b := L.CheckString(1)
+	b := api.Function(L, "inet_ntoa").StrictString(1)
 	if len(b) != 4 {
-		Raisef(L, "OSError", "packed IP wrong length for inet_ntoa")
+		api.Raisef(L, api.OSError, "packed IP wrong length for inet_ntoa")
 	}
 	L.Push(lua.LString(netip.AddrFrom4([4]byte([]byte(b))).String()))
 	return 1
 }
 
 func sockInetPton(L *lua.LState) int {
-	family, s := L.CheckInt(1), L.CheckString(2)
+	args := api.Function(L, "inet_pton")
+	family, s := args.Int(1), args.String(2)
 	ip, err := netip.ParseAddr(s)
 	switch {
 	case family == unix.AF_INET && err == nil && ip.Is4():
@@ -394,46 +396,47 @@ func sockInetPton(L *lua.LState) int {
 		b := ip.As16()
 		L.Push(lua.LString(b[:]))
 	case family != unix.AF_INET && family != unix.AF_INET6:
-		Raise(L, ErrnoError(unix.EAFNOSUPPORT))
+		api.Raise(L, api.ErrnoError(unix.EAFNOSUPPORT))
 	default:
-		Raisef(L, "OSError", "illegal IP address string passed to inet_pton")
+		api.Raisef(L, api.OSError, "illegal IP address string passed to inet_pton")
 	}
 	return 1
 }
 
 func sockInetNtop(L *lua.LState) int {
-	family, b := L.CheckInt(1), L.CheckString(2)
+	args := api.Function(L, "inet_ntop")
+	family, b := args.Int(1), args.StrictString(2)
 	switch {
 	case family == unix.AF_INET && len(b) == 4:
 		L.Push(lua.LString(netip.AddrFrom4([4]byte([]byte(b))).String()))
 	case family == unix.AF_INET6 && len(b) == 16:
 		L.Push(lua.LString(netip.AddrFrom16([16]byte([]byte(b))).String()))
 	case family != unix.AF_INET && family != unix.AF_INET6:
-		Raisef(L, "ValueError", "unknown address family %d", family)
+		api.Raisef(L, api.ValueError, "unknown address family %d", family)
 	default:
-		Raisef(L, "ValueError", "invalid length of packed IP address string")
+		api.Raisef(L, api.ValueError, "invalid length of packed IP address string")
 	}
 	return 1
 }
 
 // byteOrder swaps 16 or 32 bits: x86-64 is little-endian, the network is
 // big-endian.
-func byteOrder(bits int) lua.LGFunction {
+func byteOrder(name string, bits int) lua.LGFunction {
 	return func(L *lua.LState) int {
-		n := L.CheckNumber(1)
+		n := lua.LNumber(api.Function(L, name).Number(1))
 		v, ok := toInteger(n)
 		if !ok || v < 0 {
-			Raisef(L, "OverflowError", "can't convert negative Python int to C 16-bit unsigned integer")
+			api.Raisef(L, api.OverflowError, "can't convert negative Python int to C 16-bit unsigned integer")
 		}
 		if bits == 16 {
 			if v > 0xffff {
-				Raisef(L, "OverflowError", "Python int too large to convert to C 16-bit unsigned integer")
+				api.Raisef(L, api.OverflowError, "Python int too large to convert to C 16-bit unsigned integer")
 			}
 			L.Push(lua.LNumber(uint16(v)>>8 | uint16(v)<<8))
 			return 1
 		}
 		if v > 0xffffffff {
-			Raisef(L, "OverflowError", "int larger than 32 bits")
+			api.Raisef(L, api.OverflowError, "int larger than 32 bits")
 		}
 		u := uint32(v)
 		L.Push(lua.LNumber(u>>24 | (u>>8)&0xff00 | (u<<8)&0xff0000 | u<<24))

@@ -3,13 +3,11 @@ package bindings
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 	"unsafe"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
@@ -42,14 +40,14 @@ func (s *sock) announce(L *lua.LState) {
 		network = "unix"
 	}
 	if sa != nil {
-		hostOf(L).Listening(network, hostPort(sa))
+		api.HostOf(L).Listening(network, hostPort(sa))
 	}
 }
 
 func sockListen(L *lua.LState) int {
 	s := checkSock(L, "listen")
 	// Python's default: min(SOMAXCONN, 128).
-	backlog := optIntArg(L, 2, min(unix.SOMAXCONN, 128), "listen")
+	backlog := api.Method(L, "listen").OptInt(2, min(unix.SOMAXCONN, 128))
 	backlog = max(backlog, 0)
 	err := s.control(func(fd int) error { return unix.Listen(fd, backlog) })
 	if err != nil {
@@ -70,10 +68,10 @@ func sockAccept(L *lua.LState) int {
 	if err != nil {
 		s.fail(L, err, "accept()")
 	}
-	conn, err := newSock(hostOf(L), nfd, s.family, s.typ, s.proto, defaultTimeout(L))
+	conn, err := newSock(api.HostOf(L), nfd, s.family, s.typ, s.proto, defaultTimeout(L))
 	if err != nil {
 		unix.Close(nfd)
-		RaiseErr(L, err)
+		api.RaiseErr(L, err)
 	}
 	if s.tracing {
 		s.tracef("accept() -> fd=%d, %s", nfd, formatAddr(sa))
@@ -91,8 +89,8 @@ func (s *sock) connect(L *lua.LState, fname string) (sockAddr, error) {
 }
 
 func (s *sock) checkPolicy(L *lua.LState, addr sockAddr) {
-	if addr.ip.IsValid() && !hostOf(L).Allowed(addr.ip) {
-		Raisef(L, "PermissionError", "network policy does not allow %s", addr.ip)
+	if addr.ip.IsValid() && !api.HostOf(L).Allowed(addr.ip) {
+		api.Raisef(L, api.PermissionError, "network policy does not allow %s", addr.ip)
 	}
 }
 
@@ -133,27 +131,15 @@ func sockConnectEx(L *lua.LState) int {
 		L.Push(number(0))
 		return 1
 	}
-	pe := FromGoError(err)
+	pe := api.FromGoError(err)
 	if pe.Errno == 0 {
-		Raise(L, pe) // a timeout or an interrupt is raised, as in Python
+		api.Raise(L, pe) // a timeout or an interrupt is raised, as in Python
 	}
 	if s.tracing {
 		s.tracef("connect_ex(%s) -> %d", formatAddr(addr.sa), pe.Errno)
 	}
 	L.Push(number(pe.Errno))
 	return 1
-}
-
-// checkData reads the bytes argument at index n.
-func checkData(L *lua.LState, n int, fname string) string {
-	v, ok := L.Get(n).(lua.LString)
-	if !ok {
-		if num, isNum := L.Get(n).(lua.LNumber); isNum {
-			return num.String()
-		}
-		argError(L, n-1, fname, "string expected, got "+typeNameAt(L, n))
-	}
-	return string(v)
 }
 
 // sendOnce is one send(2) of data, waiting until the kernel takes some.
@@ -165,8 +151,8 @@ func (s *sock) sendOnce(L *lua.LState, data []byte, flags int, deadline time.Tim
 
 func sockSend(L *lua.LState) int {
 	s := checkSock(L, "send")
-	data := checkData(L, 2, "send")
-	n, err := s.sendOnce(L, bytesOf(data), optIntArg(L, 3, 0, "send"), s.deadline(), nil)
+	data := api.Method(L, "send").String(2)
+	n, err := s.sendOnce(L, bytesOf(data), api.Method(L, "send").OptInt(3, 0), s.deadline(), nil)
 	if err != nil {
 		s.fail(L, err, "send(%d bytes)", len(data))
 	}
@@ -179,8 +165,8 @@ func sockSend(L *lua.LState) int {
 
 func sockSendall(L *lua.LState) int {
 	s := checkSock(L, "sendall")
-	data := bytesOf(checkData(L, 2, "sendall"))
-	flags := optIntArg(L, 3, 0, "sendall")
+	data := bytesOf(api.Method(L, "sendall").String(2))
+	flags := api.Method(L, "sendall").OptInt(3, 0)
 	// One deadline for the whole call, as Python 3.5+.
 	deadline := s.deadline()
 	total := 0
@@ -202,12 +188,12 @@ func sockSendall(L *lua.LState) int {
 
 func sockSendto(L *lua.LState) int {
 	s := checkSock(L, "sendto")
-	data := checkData(L, 2, "sendto")
+	data := api.Method(L, "sendto").String(2)
 	n := 3
 	flags := 0
 	// sendto(data, flags, address) as in Python, when a number comes first.
 	if _, ok := L.Get(3).(lua.LNumber); ok && L.GetTop() >= 4 {
-		flags = intArg(L, 3, "sendto")
+		flags = api.Method(L, "sendto").Int(3)
 		n = 4
 	}
 	addr, _ := checkAddr(L, n, n-1, "sendto", s.family)
@@ -223,58 +209,11 @@ func sockSendto(L *lua.LState) int {
 	return 1
 }
 
-// intArg reads the integer argument at stack index n of method fname.
-// Unlike L.CheckInt, a bad one is reported as Lua 5.1 reports a method's
-// argument: "bad argument #1 to 'recv'" (the receiver is not counted).
-func intArg(L *lua.LState, n int, fname string) int {
-	switch v := L.Get(n).(type) {
-	case lua.LNumber:
-		return integral(L, float64(v))
-	case lua.LString:
-		if f, err := strconv.ParseFloat(strings.TrimSpace(string(v)), 64); err == nil {
-			return integral(L, f)
-		}
-	}
-	argError(L, n-1, fname, "number expected, got "+typeNameAt(L, n))
-	return 0
-}
-
-// integral is f as an int; a number with a fraction (or not finite)
-// raises TypeError, as Python does for recv(1.5), where Lua 5.1 would
-// truncate it silently.
-func integral(L *lua.LState, f float64) int {
-	if f != math.Trunc(f) || math.IsInf(f, 0) {
-		Raisef(L, "TypeError", "'float' object cannot be interpreted as an integer")
-	}
-	return int(f)
-}
-
-// optInt reads the optional integer at stack index n of a module
-// function, whose arguments are counted from 1 (there is no receiver).
-func optInt(L *lua.LState, n, def int, fname string) int {
-	switch v := L.Get(n).(type) {
-	case *lua.LNilType:
-		return def
-	case lua.LNumber:
-		return integral(L, float64(v))
-	}
-	argError(L, n, fname, "number expected, got "+typeNameAt(L, n))
-	return def
-}
-
-// optIntArg is intArg with a default for nil or no value.
-func optIntArg(L *lua.LState, n, def int, fname string) int {
-	if L.Get(n) == lua.LNil {
-		return def
-	}
-	return intArg(L, n, fname)
-}
-
 // checkBufsize reads recv's bufsize at index 2.
 func checkBufsize(L *lua.LState, fname string) int {
-	n := intArg(L, 2, fname)
+	n := api.Method(L, fname).Int(2)
 	if n < 0 {
-		Raisef(L, "ValueError", "negative buffersize in %s", fname)
+		api.Raisef(L, api.ValueError, "negative buffersize in %s", fname)
 	}
 	return n
 }
@@ -391,7 +330,7 @@ func (s *sock) peekSize(L *lua.LState) (int, error) {
 func sockRecv(L *lua.LState) int {
 	s := checkSock(L, "recv")
 	bufsize := checkBufsize(L, "recv")
-	data, _, err := s.recv(L, bufsize, optIntArg(L, 3, 0, "recv"), false)
+	data, _, err := s.recv(L, bufsize, api.Method(L, "recv").OptInt(3, 0), false)
 	if err != nil {
 		s.fail(L, err, "recv(%d)", bufsize)
 	}
@@ -405,7 +344,7 @@ func sockRecv(L *lua.LState) int {
 func sockRecvfrom(L *lua.LState) int {
 	s := checkSock(L, "recvfrom")
 	bufsize := checkBufsize(L, "recvfrom")
-	data, sa, err := s.recv(L, bufsize, optIntArg(L, 3, 0, "recvfrom"), true)
+	data, sa, err := s.recv(L, bufsize, api.Method(L, "recvfrom").OptInt(3, 0), true)
 	if err != nil {
 		s.fail(L, err, "recvfrom(%d)", bufsize)
 	}
@@ -423,18 +362,18 @@ func sockRecvfrom(L *lua.LState) int {
 
 // eof raises EOFError carrying what arrived before the peer closed.
 func eof(L *lua.LState, got []byte, want string) {
-	Raise(L, &PyError{
-		Kind:    "EOFError",
+	api.Raise(L, &api.Error{
+		Kind:    api.EOFError,
 		Message: fmt.Sprintf("peer closed after %d bytes, %s", len(got), want),
-		Extra:   lua.LString(got),
+		Attrs:   map[string]any{"partial": string(got)},
 	})
 }
 
 func sockRecvExactly(L *lua.LState) int {
 	s := checkSock(L, "recv_exactly")
-	n := intArg(L, 2, "recv_exactly")
+	n := api.Method(L, "recv_exactly").Int(2)
 	if n < 0 {
-		Raisef(L, "ValueError", "negative size in recv_exactly")
+		api.Raisef(L, api.ValueError, "negative size in recv_exactly")
 	}
 	// The bytes go from the kernel into the result once; the buffer grows
 	// as they arrive, so a large n allocates only what the peer sends.
@@ -471,10 +410,10 @@ func sockRecvExactly(L *lua.LState) int {
 
 func sockRecvUntil(L *lua.LState) int {
 	s := checkSock(L, "recv_until")
-	delim := checkData(L, 2, "recv_until")
-	limit := optIntArg(L, 3, 65536, "recv_until")
+	delim := api.Method(L, "recv_until").String(2)
+	limit := api.Method(L, "recv_until").OptInt(3, 65536)
 	if delim == "" {
-		argError(L, 1, "recv_until", "delimiter is empty")
+		api.Function(L, "recv_until").Error(1, "delimiter is empty")
 	}
 	// What was read ahead comes first; the kernel's bytes are read straight
 	// into the same buffer, which becomes the result without another copy.
@@ -490,7 +429,7 @@ func sockRecvUntil(L *lua.LState) int {
 			if end > limit {
 				// Found past max in one read: refused as if read byte by byte.
 				s.rbuf = got
-				Raisef(L, "ValueError", "delimiter not found within %d bytes", limit)
+				api.Raisef(L, api.ValueError, "delimiter not found within %d bytes", limit)
 			}
 			// Keep what came after the delimiter for the next read.
 			if end < len(got) {
@@ -505,7 +444,7 @@ func sockRecvUntil(L *lua.LState) int {
 		searched = max(0, len(got)-len(delim)+1)
 		if len(got) >= limit {
 			s.rbuf = got
-			Raisef(L, "ValueError", "delimiter not found within %d bytes", limit)
+			api.Raisef(L, api.ValueError, "delimiter not found within %d bytes", limit)
 		}
 		if cap(got)-len(got) < recvChunk/4 {
 			got = slices.Grow(got, recvChunk)
@@ -524,7 +463,7 @@ func sockRecvUntil(L *lua.LState) int {
 
 func sockShutdown(L *lua.LState) int {
 	s := checkSock(L, "shutdown")
-	how := intArg(L, 2, "shutdown")
+	how := api.Method(L, "shutdown").Int(2)
 	err := s.control(func(fd int) error { return unix.Shutdown(fd, how) })
 	if err != nil {
 		s.fail(L, err, "shutdown(%d)", how)
@@ -553,21 +492,21 @@ func checkTimeout(L *lua.LState, n int, fname string) time.Duration {
 		return noTimeout
 	case lua.LNumber:
 		if v != v {
-			Raisef(L, "ValueError", "Invalid value NaN (not a number)")
+			api.Raisef(L, api.ValueError, "Invalid value NaN (not a number)")
 		}
 		if v < 0 {
-			Raisef(L, "ValueError", "Timeout value out of range")
+			api.Raisef(L, api.ValueError, "Timeout value out of range")
 		}
 		return secondsToDuration(float64(v))
 	}
-	argError(L, n-1, fname, "number or nil expected, got "+typeNameAt(L, n))
+	api.Function(L, fname).Error(n-1, "number or nil expected, got "+api.TypeNameAt(L, n))
 	return 0
 }
 
 func sockSettimeout(L *lua.LState) int {
 	s := checkSock(L, "settimeout")
 	if L.GetTop() < 2 {
-		argError(L, 1, "settimeout", "number or nil expected, got no value")
+		api.Function(L, "settimeout").Error(1, "number or nil expected, got no value")
 	}
 	s.timeout = checkTimeout(L, 2, "settimeout")
 	return 0
@@ -595,7 +534,7 @@ func sockGetblocking(L *lua.LState) int {
 
 func sockSetsockopt(L *lua.LState) int {
 	s := checkSock(L, "setsockopt")
-	level, opt := intArg(L, 2, "setsockopt"), intArg(L, 3, "setsockopt")
+	level, opt := api.Method(L, "setsockopt").Int(2), api.Method(L, "setsockopt").Int(3)
 	var err error
 	switch v := L.Get(4).(type) {
 	case lua.LNumber:
@@ -609,7 +548,7 @@ func sockSetsockopt(L *lua.LState) int {
 	case lua.LString:
 		err = s.control(func(fd int) error { return unix.SetsockoptString(fd, level, opt, string(v)) })
 	default:
-		argError(L, 3, "setsockopt", "number, boolean or string expected, got "+typeNameAt(L, 4))
+		api.Function(L, "setsockopt").Error(3, "number, boolean or string expected, got "+api.TypeNameAt(L, 4))
 	}
 	if err != nil {
 		s.fail(L, err, "setsockopt(%d, %d, %s)", level, opt, L.Get(4))
@@ -622,11 +561,11 @@ func sockSetsockopt(L *lua.LState) int {
 
 func sockGetsockopt(L *lua.LState) int {
 	s := checkSock(L, "getsockopt")
-	level, opt := intArg(L, 2, "getsockopt"), intArg(L, 3, "getsockopt")
+	level, opt := api.Method(L, "getsockopt").Int(2), api.Method(L, "getsockopt").Int(3)
 	if L.GetTop() >= 4 {
-		buflen := intArg(L, 4, "getsockopt")
+		buflen := api.Method(L, "getsockopt").Int(4)
 		if buflen <= 0 || buflen > 1024 {
-			Raisef(L, "OSError", "getsockopt buflen out of range")
+			api.Raisef(L, api.OSError, "getsockopt buflen out of range")
 		}
 		// Raw getsockopt(2): unix.GetsockoptString would cut the bytes at
 		// the first NUL.

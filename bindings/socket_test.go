@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socklab/socklab/bindings/api"
 	"github.com/socklab/socklab/runtime"
 )
 
@@ -55,12 +56,14 @@ function ok(cond, msg)
 end
 function match(s, pattern, msg)
 	checks = checks + 1
+	if type(s) == "userdata" then s = tostring(s) end
 	if type(s) ~= "string" or not string.find(s, pattern) then
 		fail((msg and msg .. ": " or "") .. show(s) .. " does not match " .. show(pattern), 2)
 	end
 end
 function has(s, sub, msg)
 	checks = checks + 1
+	if type(s) == "userdata" then s = tostring(s) end
 	if type(s) ~= "string" or not string.find(s, sub, 1, true) then
 		fail((msg and msg .. ": " or "") .. show(s) .. " does not contain " .. show(sub), 2)
 	end
@@ -72,7 +75,7 @@ function raises(what, f, ...)
 		fail("expected " .. what .. ", but the call returned " .. show(res[2]), 2)
 	end
 	local e = res[2]
-	local kind = type(e) == "table" and e.kind or nil
+	local kind = type(e) == "userdata" and e.kind or nil
 	if kind ~= what and not string.find(tostring(e), what, 1, true) then
 		fail("expected " .. what .. ", got " .. show(tostring(e)), 2)
 	end
@@ -161,7 +164,7 @@ func TestSocketInterrupt(t *testing.T) {
 			start := time.Now()
 			err := rt.RunString(ctx, name+".lua", src)
 			var serr *runtime.ScriptError
-			if !errors.As(err, &serr) || serr.Kind != "KeyboardInterrupt" {
+			if !errors.As(err, &serr) || serr.Kind != api.KeyboardInterrupt {
 				t.Fatalf("got %v, want KeyboardInterrupt\n--- stdout:\n%s\n--- stderr:\n%s", err, stdout.String(), stderr.String())
 			}
 			if d := time.Since(start); d > 10*time.Second {

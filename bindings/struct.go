@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -18,7 +19,7 @@ const structType = "struct.Struct"
 // MemoryError, as CPython does when the allocation fails.
 const structMaxPack = 1 << 30
 
-var structModule = Module{
+var structModule = api.Module{
 	Name:  "struct",
 	State: newStructRuntime,
 	Doc: `Pack Lua values into binary strings and back, byte for byte as Python's
@@ -41,7 +42,7 @@ struct.error rather than returning a wrong number. unpack returns the
 values as multiple results: {struct.unpack(fmt, data)} is Python's tuple.
 ? packs the truthiness of any Lua value and unpacks to a boolean. Errors
 are struct.error with CPython 3.12's messages.`,
-	Funcs: []Func{
+	Funcs: []api.Func{
 		{Name: "pack", Fn: structPack, Doc: `struct.pack(fmt, v1, ...) -> string
 Pack the values according to fmt and return the bytes as a Lua string.
 Python: struct.pack(fmt, v1, ...)`},
@@ -68,12 +69,12 @@ Compile fmt once: the object has the methods pack, unpack, unpack_from and
 iter_unpack and the fields size and format.
 Python: struct.Struct(fmt)`},
 	},
-	Types: []*Type{{
+	Types: []*api.Type{{
 		Name: structType,
 		Doc: `struct.Struct: a compiled format, made by struct.Struct(fmt).
 Fields: s.size (what s:pack returns has this length), s.format (fmt).
 Python: struct.Struct`,
-		Methods: []Func{
+		Methods: []api.Func{
 			{Name: "pack", Fn: structSPack, Doc: `s:pack(v1, ...) -> string
 Pack the values according to s.format.
 Python: s.pack(v1, ...)`},
@@ -98,7 +99,7 @@ Python: s.iter_unpack(buffer)`},
 }
 
 func structError(L *lua.LState, msg string) {
-	Raisef(L, "struct.error", "%s", msg)
+	api.Raisef(L, api.StructError, "%s", msg)
 }
 
 // structStringArg returns argument n, which must be a string (numbers are
@@ -107,7 +108,7 @@ func structError(L *lua.LState, msg string) {
 func structStringArg(L *lua.LState, n, shown int, fname string) string {
 	s, ok := L.Get(n).(lua.LString)
 	if !ok {
-		argError(L, shown, fname, "string expected, got "+typeNameAt(L, n))
+		api.Function(L, fname).Error(shown, "string expected, got "+api.TypeNameAt(L, n))
 	}
 	return string(s)
 }
@@ -130,11 +131,11 @@ func structOffsetArg(L *lua.LState, n, shown int, fname string) int64 {
 	case lua.LNumber:
 		f := float64(v)
 		if f != math.Trunc(f) || f < -0x1p63 || f >= 0x1p63 {
-			argError(L, shown, fname, "number has no integer representation")
+			api.Function(L, fname).Error(shown, "number has no integer representation")
 		}
 		return int64(f)
 	}
-	argError(L, shown, fname, "number expected, got "+typeNameAt(L, n))
+	api.Function(L, fname).Error(shown, "number expected, got "+api.TypeNameAt(L, n))
 	return 0
 }
 
@@ -147,7 +148,7 @@ type structObject struct {
 
 // checkStructSelf returns the struct.Struct a method is called on.
 func checkStructSelf(L *lua.LState, fname string) *structObject {
-	return checkSelf[*structObject](L, fname, structType)
+	return api.Self[*structObject](L, fname, structType)
 }
 
 // pack packs the values at stack indexes first.. and returns the string,
@@ -157,7 +158,7 @@ func (sf *structFormat) pack(L *lua.LState, st *structState, first int) lua.LVal
 		structError(L, "pack expected "+structItoa(sf.nvals)+" items for packing (got "+structItoa(got)+")")
 	}
 	if sf.size > structMaxPack {
-		Raisef(L, "MemoryError", "")
+		api.Raisef(L, api.MemoryError, "")
 	}
 	var small [64]byte
 	var buf []byte
@@ -221,7 +222,7 @@ func (sf *structFormat) pack(L *lua.LState, st *structState, first int) lua.LVal
 				case skHalf:
 					h, ok := structPackHalf(f)
 					if !ok {
-						Raisef(L, "OverflowError", "float too large to pack with e format")
+						api.Raisef(L, api.OverflowError, "float too large to pack with e format")
 					}
 					bits = uint64(h)
 				case skFloat:
@@ -229,7 +230,7 @@ func (sf *structFormat) pack(L *lua.LState, st *structState, first int) lua.LVal
 					// what rounds to infinity (PyFloat_Pack4).
 					y := float32(f)
 					if !sf.native && math.IsInf(float64(y), 0) && !math.IsInf(f, 0) {
-						Raisef(L, "OverflowError", "float too large to pack with f format")
+						api.Raisef(L, api.OverflowError, "float too large to pack with f format")
 					}
 					bits = uint64(math.Float32bits(y))
 				default:

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -152,7 +153,7 @@ func newStructState(t testing.TB) *lua.LState {
 
 // structCall calls struct.NAME (or a function value) with args and returns
 // its results, or the error object.
-func structCall(L *lua.LState, fn lua.LValue, args ...lua.LValue) ([]lua.LValue, *PyError, error) {
+func structCall(L *lua.LState, fn lua.LValue, args ...lua.LValue) ([]lua.LValue, *api.Error, error) {
 	top := L.GetTop()
 	defer L.SetTop(top)
 	L.Push(fn)
@@ -161,7 +162,7 @@ func structCall(L *lua.LState, fn lua.LValue, args ...lua.LValue) ([]lua.LValue,
 	}
 	if err := L.PCall(len(args), lua.MultRet, nil); err != nil {
 		if ae, ok := err.(*lua.ApiError); ok {
-			if pe, ok := ErrorFromValue(ae.Object); ok {
+			if pe, ok := api.FromValue(ae.Object); ok {
 				return nil, pe, nil
 			}
 		}
@@ -205,7 +206,7 @@ func TestStructVectors(t *testing.T) {
 				wantKind, wantMsg = c.Error.Kind, c.Error.Message
 			}
 			var got []lua.LValue
-			var pe *PyError
+			var pe *api.Error
 			var err error
 			var wantValues []structValue
 			fmtArg := lua.LString(c.Fmt)
@@ -291,7 +292,7 @@ func TestStructVectors(t *testing.T) {
 				if pe == nil {
 					t.Fatalf("got %v, want %s: %s", got, wantKind, wantMsg)
 				}
-				if pe.Kind != wantKind || pe.Message != wantMsg {
+				if string(pe.Kind) != wantKind || pe.Message != wantMsg {
 					t.Fatalf("got %s: %q, want %s: %q", pe.Kind, pe.Message, wantKind, wantMsg)
 				}
 				return
@@ -328,7 +329,7 @@ func TestStructLua(t *testing.T) {
 		local function raises(msg, f, ...)
 			local ok, e = pcall(f, ...)
 			assert(not ok, "no error, want " .. msg)
-			eq(type(e) == "table" and e.kind .. ": " .. e.message or tostring(e), msg, "error")
+			eq(type(e) == "userdata" and e.kind .. ": " .. e.message or tostring(e), msg, "error")
 			return e
 		end
 
@@ -465,8 +466,8 @@ func TestStructArgErrors(t *testing.T) {
 			t.Errorf("%s: no error", tc.code)
 			continue
 		}
-		if !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: got %v, want %q", tc.code, err, tc.want)
+		if got := errText(err); !strings.Contains(got, "TypeError: "+tc.want) {
+			t.Errorf("%s: got %v, want TypeError: %q", tc.code, got, tc.want)
 		}
 	}
 }
@@ -527,7 +528,7 @@ func TestStructDocs(t *testing.T) {
 	if m == nil {
 		t.Fatal("struct is not registered")
 	}
-	check := func(prefix string, f Func) {
+	check := func(prefix string, f api.Func) {
 		lines := strings.Split(f.Doc, "\n")
 		if !strings.HasPrefix(lines[0], prefix+f.Name+"(") {
 			t.Errorf("%s: first line %q is not the call", f.Name, lines[0])

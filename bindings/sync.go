@@ -3,10 +3,10 @@ package bindings
 import (
 	"context"
 	"fmt"
-	"math"
 	"sync"
 	"time"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -72,7 +72,7 @@ func (w *waitTimer) stop() {
 // fires (w.expired is then set) or L's context ends, which raises
 // KeyboardInterrupt. It reports whether ready was closed.
 func park(L *lua.LState, ready <-chan struct{}, w *waitTimer) bool {
-	ctx := L.Context()
+	ctx := api.HostOf(L).Context(L)
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -82,7 +82,7 @@ func park(L *lua.LState, ready <-chan struct{}, w *waitTimer) bool {
 	}
 	var err error
 	woken := false
-	hostOf(L).Unlocked(func() {
+	api.HostOf(L).Unlocked(func() {
 		select {
 		case <-ready:
 			woken = true
@@ -93,36 +93,9 @@ func park(L *lua.LState, ready <-chan struct{}, w *waitTimer) bool {
 		}
 	})
 	if err != nil {
-		RaiseErr(L, err)
+		api.RaiseErr(L, err)
 	}
 	return woken
-}
-
-// optBool reads an optional boolean argument: nil (or none) is def.
-func optBool(L *lua.LState, n int, fname string, def bool) bool {
-	switch v := L.Get(n).(type) {
-	case *lua.LNilType:
-		return def
-	case lua.LBool:
-		return bool(v)
-	}
-	argError(L, n-1, fname, "boolean expected, got "+typeNameAt(L, n))
-	return def
-}
-
-// optSeconds reads an optional timeout in seconds: ok is false for nil.
-func optSeconds(L *lua.LState, n int, fname string) (secs float64, ok bool) {
-	switch v := L.Get(n).(type) {
-	case *lua.LNilType:
-		return 0, false
-	case lua.LNumber:
-		if math.IsNaN(float64(v)) {
-			Raisef(L, "ValueError", "Invalid value NaN (not a number)")
-		}
-		return float64(v), true
-	}
-	argError(L, n-1, fname, "number or nil expected, got "+typeNameAt(L, n))
-	return 0, false
 }
 
 // address is the "at 0x..." part of Python's default repr.
@@ -141,24 +114,24 @@ type lock struct {
 	released broadcast
 }
 
-var lockType = Type{
+var lockType = api.Type{
 	Name: LockType,
 	Doc: `A lock, as Python's threading.Lock: acquire it before touching shared
 state, release it after. It belongs to no thread: any thread may release it.
 A thread blocked in acquire lets the others run.`,
-	Methods: []Func{
-		{"acquire", `lk:acquire([blocking [, timeout]]) -> boolean
+	Methods: []api.Func{
+		{Name: "acquire", Doc: `lk:acquire([blocking [, timeout]]) -> boolean
 Takes the lock, waiting while another thread holds it (for at most timeout
 seconds when given; blocking false does not wait). Returns whether it got
 the lock. Other threads run while it waits; Ctrl-C interrupts it.
-Python: lk.acquire(blocking=True, timeout=-1)`, lockAcquire},
-		{"release", `lk:release()
+Python: lk.acquire(blocking=True, timeout=-1)`, Fn: lockAcquire},
+		{Name: "release", Doc: `lk:release()
 Frees the lock, waking a thread that waits for it. Releasing a lock that is
 not held raises RuntimeError.
-Python: lk.release()`, lockRelease},
-		{"locked", `lk:locked() -> boolean
+Python: lk.release()`, Fn: lockRelease},
+		{Name: "locked", Doc: `lk:locked() -> boolean
 Whether some thread holds the lock.
-Python: lk.locked()`, func(L *lua.LState) int {
+Python: lk.locked()`, Fn: func(L *lua.LState) int {
 			lk := checkLock(L, "locked")
 			lk.mu.Lock()
 			defer lk.mu.Unlock()
@@ -187,7 +160,7 @@ func lockNew(L *lua.LState) int {
 }
 
 func checkLock(L *lua.LState, fname string) *lock {
-	return checkSelf[*lock](L, fname, "threading.Lock")
+	return api.Self[*lock](L, fname, "threading.Lock")
 }
 
 // tryAcquire takes the lock if it is free; otherwise it returns the
@@ -204,16 +177,16 @@ func (lk *lock) tryAcquire() (bool, <-chan struct{}) {
 
 func lockAcquire(L *lua.LState) int {
 	lk := checkLock(L, "acquire")
-	blocking := optBool(L, 2, "acquire", true)
-	secs, limited := optSeconds(L, 3, "acquire")
+	blocking := api.Method(L, "acquire").OptBool(2, true)
+	secs, limited := api.Method(L, "acquire").OptSeconds(3)
 	if limited && secs == -1 {
 		limited = false
 	}
 	if limited && !blocking {
-		Raisef(L, "ValueError", "can't specify a timeout for a non-blocking call")
+		api.Raisef(L, api.ValueError, "can't specify a timeout for a non-blocking call")
 	}
 	if limited && secs < 0 {
-		Raisef(L, "ValueError", "timeout value must be positive")
+		api.Raisef(L, api.ValueError, "timeout value must be positive")
 	}
 	if !blocking {
 		limited, secs = true, 0
@@ -239,7 +212,7 @@ func lockRelease(L *lua.LState) int {
 	lk.mu.Lock()
 	defer lk.mu.Unlock()
 	if !lk.locked {
-		Raisef(L, "RuntimeError", "release unlocked lock")
+		api.Raisef(L, api.RuntimeError, "release unlocked lock")
 	}
 	lk.locked = false
 	lk.released.notify()
@@ -257,37 +230,37 @@ type event struct {
 	set  broadcast
 }
 
-var eventType = Type{
+var eventType = api.Type{
 	Name: EventType,
 	Doc: `An event, as Python's threading.Event: a flag that threads wait for.
 set() wakes every waiter; clear() lowers the flag again.`,
-	Methods: []Func{
-		{"set", `ev:set()
+	Methods: []api.Func{
+		{Name: "set", Doc: `ev:set()
 Raises the flag and wakes every thread waiting for it.
-Python: ev.set()`, eventSet},
-		{"clear", `ev:clear()
+Python: ev.set()`, Fn: eventSet},
+		{Name: "clear", Doc: `ev:clear()
 Lowers the flag: later waits block until the next set().
-Python: ev.clear()`, func(L *lua.LState) int {
+Python: ev.clear()`, Fn: func(L *lua.LState) int {
 			ev := checkEvent(L, "clear")
 			ev.mu.Lock()
 			ev.flag = false
 			ev.mu.Unlock()
 			return 0
 		}},
-		{"is_set", `ev:is_set() -> boolean
+		{Name: "is_set", Doc: `ev:is_set() -> boolean
 Whether the flag is raised.
-Python: ev.is_set()`, func(L *lua.LState) int {
+Python: ev.is_set()`, Fn: func(L *lua.LState) int {
 			ev := checkEvent(L, "is_set")
 			ev.mu.Lock()
 			defer ev.mu.Unlock()
 			L.Push(lua.LBool(ev.flag))
 			return 1
 		}},
-		{"wait", `ev:wait([timeout]) -> boolean
+		{Name: "wait", Doc: `ev:wait([timeout]) -> boolean
 Waits until the flag is raised, for at most timeout seconds when given.
 Returns true once it is set, false when the time ran out. Other threads run
 while it waits; Ctrl-C interrupts it.
-Python: ev.wait(timeout=None)`, eventWait},
+Python: ev.wait(timeout=None)`, Fn: eventWait},
 	},
 	Meta: map[string]lua.LGFunction{
 		"__tostring": func(L *lua.LState) int {
@@ -310,7 +283,7 @@ func eventNew(L *lua.LState) int {
 }
 
 func checkEvent(L *lua.LState, fname string) *event {
-	return checkSelf[*event](L, fname, "threading.Event")
+	return api.Self[*event](L, fname, "threading.Event")
 }
 
 func eventSet(L *lua.LState) int {
@@ -324,7 +297,7 @@ func eventSet(L *lua.LState) int {
 
 func eventWait(L *lua.LState) int {
 	ev := checkEvent(L, "wait")
-	secs, limited := optSeconds(L, 2, "wait")
+	secs, limited := api.Method(L, "wait").OptSeconds(2)
 	ev.mu.Lock()
 	flag := ev.flag
 	var ready <-chan struct{}

@@ -4,56 +4,57 @@ import (
 	"context"
 	"time"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
 // ThreadType is the registry name of threading.Thread objects.
 const ThreadType = "threading.Thread"
 
-var threadingModule = Module{
+var threadingModule = api.Module{
 	Name: "threading",
 	Doc: `Python's threading module. Threads are real goroutines sharing the
 globals; one runs Lua at a time (an interpreter lock, like CPython's GIL) and
 they switch when one blocks (accept, recv, sleep, join, input...). Unlike
 CPython, a thread that computes without blocking keeps the lock: call
 time.sleep(0) in a long loop to let others run.`,
-	Funcs: []Func{
-		{"Thread", `threading.Thread{target = f, args = {...}, name = s, daemon = bool} -> thread
+	Funcs: []api.Func{
+		{Name: "Thread", Doc: `threading.Thread{target = f, args = {...}, name = s, daemon = bool} -> thread
 A thread that will run f(table.unpack(args)) once started.
-Python: threading.Thread(target=f, args=(...), name=None, daemon=None)`, threadNew},
-		{"current_thread", `threading.current_thread() -> thread
+Python: threading.Thread(target=f, args=(...), name=None, daemon=None)`, Fn: threadNew},
+		{Name: "current_thread", Doc: `threading.current_thread() -> thread
 The thread that calls it.
-Python: threading.current_thread()`, threadCurrent},
-		{"active_count", `threading.active_count() -> number
+Python: threading.current_thread()`, Fn: threadCurrent},
+		{Name: "active_count", Doc: `threading.active_count() -> number
 How many threads are alive, the main one included.
-Python: threading.active_count()`, func(L *lua.LState) int {
-			L.Push(lua.LNumber(hostOf(L).ActiveThreads()))
+Python: threading.active_count()`, Fn: func(L *lua.LState) int {
+			L.Push(lua.LNumber(api.HostOf(L).ActiveThreads()))
 			return 1
 		}},
-		{"Lock", `threading.Lock() -> lock
+		{Name: "Lock", Doc: `threading.Lock() -> lock
 A new lock, unlocked: lk:acquire([blocking [, timeout]]), lk:release(),
 lk:locked(). A thread waiting in acquire lets the others run.
-Python: threading.Lock()`, lockNew},
-		{"Event", `threading.Event() -> event
+Python: threading.Lock()`, Fn: lockNew},
+		{Name: "Event", Doc: `threading.Event() -> event
 A new event, its flag lowered: ev:set(), ev:clear(), ev:is_set(),
 ev:wait([timeout]). A thread waiting in wait lets the others run.
-Python: threading.Event()`, eventNew},
+Python: threading.Event()`, Fn: eventNew},
 	},
-	Types: []*Type{&threadType, &lockType, &eventType},
+	Types: []*api.Type{&threadType, &lockType, &eventType},
 }
 
-var threadType = Type{
+var threadType = api.Type{
 	Name: ThreadType,
 	Doc:  "A thread object, as Python's threading.Thread.",
-	Methods: []Func{
-		{"start", `t:start()
+	Methods: []api.Func{
+		{Name: "start", Doc: `t:start()
 Starts the thread; it runs when the caller next blocks.
-Python: t.start()`, threadStart},
-		{"join", `t:join([timeout]) -> nil
+Python: t.start()`, Fn: threadStart},
+		{Name: "join", Doc: `t:join([timeout]) -> nil
 Waits until the thread ends, or timeout seconds pass.
-Python: t.join(timeout=None)`, threadJoin},
-		{"is_alive", `t:is_alive() -> boolean
-Python: t.is_alive()`, func(L *lua.LState) int {
+Python: t.join(timeout=None)`, Fn: threadJoin},
+		{Name: "is_alive", Doc: `t:is_alive() -> boolean
+Python: t.is_alive()`, Fn: func(L *lua.LState) int {
 			t := checkThread(L, "is_alive")
 			L.Push(lua.LBool(t.running != nil && t.running.Alive()))
 			return 1
@@ -70,12 +71,12 @@ Python: t.is_alive()`, func(L *lua.LState) int {
 // luaThread is a threading.Thread: its spec until started, then the
 // running thread.
 type luaThread struct {
-	spec    ThreadSpec
-	running Thread
+	spec    api.ThreadSpec
+	running api.Thread
 }
 
 func checkThread(L *lua.LState, fname string) *luaThread {
-	return checkSelf[*luaThread](L, fname, "thread")
+	return api.Self[*luaThread](L, fname, "thread")
 }
 
 func threadValue(L *lua.LState, t *luaThread) *lua.LUserData {
@@ -83,7 +84,7 @@ func threadValue(L *lua.LState, t *luaThread) *lua.LUserData {
 }
 
 func threadNew(L *lua.LState) int {
-	opts := L.CheckTable(1)
+	opts := api.Function(L, "Thread").Table(1)
 	t := &luaThread{}
 	switch fn := opts.RawGetString("target").(type) {
 	case *lua.LFunction:
@@ -92,7 +93,7 @@ func threadNew(L *lua.LState) int {
 		// Python allows no target: the thread does nothing.
 		t.spec.Fn = L.NewFunction(func(*lua.LState) int { return 0 })
 	default:
-		Raisef(L, "TypeError", "target must be a function, not %s", fn.Type())
+		api.Raisef(L, api.TypeError, "target must be a function, not %s", fn.Type())
 	}
 	if args, ok := opts.RawGetString("args").(*lua.LTable); ok {
 		for i := 1; i <= args.Len(); i++ {
@@ -103,7 +104,7 @@ func threadNew(L *lua.LState) int {
 	t.spec.Daemon = lua.LVAsBool(opts.RawGetString("daemon"))
 	if opts.RawGetString("daemon") == lua.LNil {
 		// A thread inherits daemon-ness from the thread that makes it.
-		t.spec.Daemon = hostOf(L).CurrentThread(L).Daemon()
+		t.spec.Daemon = api.HostOf(L).CurrentThread(L).Daemon()
 	}
 	L.Push(threadValue(L, t))
 	return 1
@@ -112,11 +113,11 @@ func threadNew(L *lua.LState) int {
 func threadStart(L *lua.LState) int {
 	t := checkThread(L, "start")
 	if t.running != nil {
-		Raisef(L, "RuntimeError", "threads can only be started once")
+		api.Raisef(L, api.RuntimeError, "threads can only be started once")
 	}
-	running, err := hostOf(L).StartThread(L, t.spec)
+	running, err := api.HostOf(L).StartThread(L, t.spec)
 	if err != nil {
-		RaiseErr(L, err)
+		api.RaiseErr(L, err)
 	}
 	t.running = running
 	return 0
@@ -125,11 +126,11 @@ func threadStart(L *lua.LState) int {
 func threadJoin(L *lua.LState) int {
 	t := checkThread(L, "join")
 	if t.running == nil {
-		Raisef(L, "RuntimeError", "cannot join thread before it is started")
+		api.Raisef(L, api.RuntimeError, "cannot join thread before it is started")
 	}
-	h := hostOf(L)
+	h := api.HostOf(L)
 	if h.CurrentThread(L) == t.running {
-		Raisef(L, "RuntimeError", "cannot join current thread")
+		api.Raisef(L, api.RuntimeError, "cannot join current thread")
 	}
 	var timer <-chan time.Time
 	if L.GetTop() >= 2 && L.Get(2) != lua.LNil {
@@ -138,7 +139,7 @@ func threadJoin(L *lua.LState) int {
 		defer tm.Stop()
 		timer = tm.C
 	}
-	ctx := L.Context()
+	ctx := api.HostOf(L).Context(L)
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -152,14 +153,14 @@ func threadJoin(L *lua.LState) int {
 		}
 	})
 	if err != nil {
-		RaiseErr(L, err)
+		api.RaiseErr(L, err)
 	}
 	return 0
 }
 
 func threadCurrent(L *lua.LState) int {
-	cur := hostOf(L).CurrentThread(L)
-	L.Push(threadValue(L, &luaThread{spec: ThreadSpec{Name: cur.Name(), Daemon: cur.Daemon()}, running: cur}))
+	cur := api.HostOf(L).CurrentThread(L)
+	L.Push(threadValue(L, &luaThread{spec: api.ThreadSpec{Name: cur.Name(), Daemon: cur.Daemon()}, running: cur}))
 	return 1
 }
 
@@ -196,11 +197,11 @@ func threadSetField(L *lua.LState) int {
 		t.spec.Name = L.CheckString(3)
 	case "daemon":
 		if t.running != nil {
-			Raisef(L, "RuntimeError", "cannot set daemon status of active thread")
+			api.Raisef(L, api.RuntimeError, "cannot set daemon status of active thread")
 		}
 		t.spec.Daemon = L.ToBool(3)
 	default:
-		Raisef(L, "AttributeError", "'Thread' object has no attribute '%s'", L.CheckString(2))
+		api.Raisef(L, api.AttributeError, "'Thread' object has no attribute '%s'", L.CheckString(2))
 	}
 	return 0
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/socklab/socklab/bindings"
+	"github.com/socklab/socklab/bindings/api"
 	"github.com/socklab/socklab/runtime"
 	"go.uber.org/goleak"
 )
@@ -109,7 +110,7 @@ func TestThreadingBlockedWaitsEndOnCancel(t *testing.T) {
 				t.Fatal("the script did not end within a second of the cancellation")
 			}
 			var serr *runtime.ScriptError
-			if !errors.As(err, &serr) || serr.Kind != "KeyboardInterrupt" {
+			if !errors.As(err, &serr) || serr.Kind != api.KeyboardInterrupt {
 				t.Fatalf("got %v, want KeyboardInterrupt", err)
 			}
 			if want := "wait.lua:" + strconv.Itoa(callLine); serr.Where != want {
@@ -128,7 +129,7 @@ func TestThreadingBlockedWaitsEndOnCancel(t *testing.T) {
 // then the Python equivalent.
 func TestThreadingQueueJSONDocs(t *testing.T) {
 	t.Parallel()
-	check := func(owner string, f bindings.Func) {
+	check := func(owner string, f api.Func) {
 		lines := strings.Split(f.Doc, "\n")
 		if len(lines) < 3 {
 			t.Errorf("%s.%s: doc has %d lines, want signature, text, Python:", owner, f.Name, len(lines))

@@ -7,33 +7,34 @@ import (
 	"strings"
 	"time"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
-var timeModule = Module{
+var timeModule = api.Module{
 	Name: "time",
 	Doc:  "Python's time module: sleep and clocks.",
-	Funcs: []Func{
-		{"sleep", `time.sleep(secs)
+	Funcs: []api.Func{
+		{Name: "sleep", Doc: `time.sleep(secs)
 Suspends the calling thread for secs seconds (a fraction is fine); other
 threads run meanwhile. time.sleep(0) just lets them run. Ctrl-C interrupts it.
-Python: time.sleep(secs)`, timeSleep},
-		{"time", `time.time() -> number
+Python: time.sleep(secs)`, Fn: timeSleep},
+		{Name: "time", Doc: `time.time() -> number
 Seconds since the Unix epoch, with a fraction.
-Python: time.time()`, func(L *lua.LState) int {
+Python: time.time()`, Fn: func(L *lua.LState) int {
 			L.Push(lua.LNumber(float64(time.Now().UnixNano()) / 1e9))
 			return 1
 		}},
-		{"monotonic", `time.monotonic() -> number
+		{Name: "monotonic", Doc: `time.monotonic() -> number
 Seconds on a clock that never goes back; only differences mean something.
-Python: time.monotonic()`, timeMonotonic},
-		{"perf_counter", `time.perf_counter() -> number
+Python: time.monotonic()`, Fn: timeMonotonic},
+		{Name: "perf_counter", Doc: `time.perf_counter() -> number
 The highest-resolution clock, for timing code; only differences mean something.
-Python: time.perf_counter()`, timeMonotonic},
-		{"strftime", `time.strftime(format [, t]) -> string
+Python: time.perf_counter()`, Fn: timeMonotonic},
+		{Name: "strftime", Doc: `time.strftime(format [, t]) -> string
 Formats t (seconds since the epoch, default now) in local time with C's
 directives: %Y %m %d %H %M %S %y %b %B %a %A %j %p %I %Z %z %%.
-Python: time.strftime(format[, t])`, timeStrftime},
+Python: time.strftime(format[, t])`, Fn: timeStrftime},
 	},
 }
 
@@ -45,12 +46,12 @@ func timeMonotonic(L *lua.LState) int {
 }
 
 func timeSleep(L *lua.LState) int {
-	secs := float64(L.CheckNumber(1))
+	secs := api.Function(L, "sleep").Number(1)
 	if secs < 0 {
-		Raisef(L, "ValueError", "sleep length must be non-negative")
+		api.Raisef(L, api.ValueError, "sleep length must be non-negative")
 	}
-	h := hostOf(L)
-	ctx := L.Context()
+	h := api.HostOf(L)
+	ctx := api.HostOf(L).Context(L)
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -69,16 +70,17 @@ func timeSleep(L *lua.LState) int {
 		}
 	})
 	if err != nil {
-		RaiseErr(L, err)
+		api.RaiseErr(L, err)
 	}
 	return 0
 }
 
 func timeStrftime(L *lua.LState) int {
-	format := L.CheckString(1)
+	args := api.Function(L, "strftime")
+	format := args.String(1)
 	t := time.Now()
 	if L.GetTop() >= 2 {
-		secs := float64(L.CheckNumber(2))
+		secs := args.Number(2)
 		t = time.Unix(0, int64(secs*1e9))
 	}
 	L.Push(lua.LString(strftime(format, t)))

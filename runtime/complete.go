@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/socklab/socklab/bindings"
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -46,7 +46,7 @@ func (rt *Runtime) Complete(line string) (partial string, candidates []string) {
 	var names []string
 	switch {
 	case base == "":
-		names = keys(rt.L.G.Global)
+		names = keys(rt.ls.G.Global)
 		names = append(names, luaKeywords...)
 	default:
 		v := rt.lookupChain(base)
@@ -72,7 +72,7 @@ var luaKeywords = []string{"and", "break", "do", "else", "elseif", "end", "false
 // lookupChain walks a.b:c-style names from the globals, without calling
 // anything but raw field reads and the types' own field lookups.
 func (rt *Runtime) lookupChain(chain string) lua.LValue {
-	var v lua.LValue = rt.L.G.Global
+	var v lua.LValue = rt.ls.G.Global
 	for _, name := range strings.FieldsFunc(chain, func(r rune) bool { return r == '.' || r == ':' }) {
 		switch t := v.(type) {
 		case *lua.LTable:
@@ -89,7 +89,7 @@ func (rt *Runtime) methodNames(v lua.LValue) []string {
 	var mt lua.LValue = lua.LNil
 	switch v := v.(type) {
 	case lua.LString:
-		if s, ok := rt.L.GetGlobal("string").(*lua.LTable); ok {
+		if s, ok := rt.ls.GetGlobal("string").(*lua.LTable); ok {
 			return keys(s)
 		}
 	case *lua.LUserData:
@@ -116,7 +116,7 @@ func (rt *Runtime) methodNames(v lua.LValue) []string {
 }
 
 func tableMethods(mt *lua.LTable) []string {
-	if methods, ok := mt.RawGetString(bindings.MethodsField).(*lua.LTable); ok {
+	if methods, ok := mt.RawGetString(api.MethodsField).(*lua.LTable); ok {
 		return keys(methods)
 	}
 	if index, ok := mt.RawGetString("__index").(*lua.LTable); ok {

@@ -6,69 +6,30 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/socklab/socklab/bindings"
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
 // ScriptError is how a script's failure reaches the host: an uncaught
-// error, a cancellation (Kind "KeyboardInterrupt") or os.exit (Kind
-// "SystemExit", with Code).
-type ScriptError struct {
-	// Kind is the Python exception name ("ConnectionRefusedError"), or
-	// "LuaError" for an error raised with a plain value, "SyntaxError"
-	// for a script that does not compile.
-	Kind    string
-	Errno   int // 0 when none
-	Message string
-	Where   string // "script.lua:3" where it was raised, when known
-	Code    int    // the exit status for SystemExit
-	Frames  []Frame
-}
+// error, a cancellation (Kind api.KeyboardInterrupt) or os.exit (Kind
+// api.SystemExit, with Code). It is the very error object the script
+// raised: one type from raise to traceback, whose Unwrap is the cause,
+// so that errors.Is(err, context.Canceled) and errors.Is(err,
+// syscall.ECONNREFUSED) hold, and errors.Is(err, api.OSError) matches
+// every OSError as Python's except OSError does. Kind is "LuaError" for
+// an error raised with a plain value, "SyntaxError" for a script that
+// does not compile.
+type ScriptError = api.Error
 
-// Frame is one Lua call in a traceback, outermost first.
-type Frame struct {
-	Source   string // chunk name: the script's file name
-	Line     int
-	Function string // "main chunk", "function 'f'"
-	Text     string // the source line, when known
-}
-
-// Error reads like Python's last traceback line.
-func (e *ScriptError) Error() string {
-	switch {
-	case e.Kind == "LuaError" || e.Kind == "SyntaxError":
-		return e.Message
-	case e.Errno != 0:
-		return fmt.Sprintf("%s: [Errno %d] %s", e.Kind, e.Errno, e.Message)
-	case e.Message != "":
-		return e.Kind + ": " + e.Message
-	}
-	return e.Kind
-}
-
-// Traceback is the text printed for an uncaught error: the frames, most
-// recent call last, then the error.
-func (e *ScriptError) Traceback() string {
-	var b strings.Builder
-	if len(e.Frames) > 0 {
-		b.WriteString("Traceback (most recent call last):\n")
-		for _, f := range e.Frames {
-			fmt.Fprintf(&b, "  %s:%d: in %s\n", f.Source, f.Line, f.Function)
-			if f.Text != "" {
-				fmt.Fprintf(&b, "    %s\n", f.Text)
-			}
-		}
-	}
-	b.WriteString(e.Error())
-	b.WriteString("\n")
-	return b.String()
-}
+// Frame is one Lua call in a ScriptError's traceback, outermost first.
+type Frame = api.Frame
 
 // traceHandler is the message handler of every top-level protected call:
 // it runs where the error was raised, with the stack still there, and
 // turns the error value into a *ScriptError with its frames.
 func (rt *Runtime) traceHandler(L *lua.LState) int {
 	serr := rt.scriptError(L, L.Get(1))
+	serr.Frames = nil // an object raised again (the REPL keeps values) gets the new frames
 	for level := 1; ; level++ {
 		dbg, ok := L.GetStack(level)
 		if !ok {
@@ -103,36 +64,35 @@ func (rt *Runtime) traceHandler(L *lua.LState) int {
 	return 1
 }
 
-// scriptError converts a raised Lua value into a ScriptError.
+// scriptError is the error for a raised Lua value: the error object's
+// own Error, or a KeyboardInterrupt when L's context has ended, or a
+// LuaError for any other value.
 func (rt *Runtime) scriptError(L *lua.LState, v lua.LValue) *ScriptError {
+	if e, ok := api.FromValue(v); ok {
+		return e
+	}
 	if e := interrupted(L, v); e != nil {
-		v = bindings.ErrorValue(L, e)
+		return e
 	}
-	if e, ok := bindings.ErrorFromValue(v); ok {
-		serr := &ScriptError{Kind: e.Kind, Errno: e.Errno, Message: e.Message, Where: e.Where}
-		if e.Kind == "SystemExit" {
-			serr.Code = exitCode(e.Extra)
-		}
-		return serr
-	}
-	return &ScriptError{Kind: "LuaError", Message: L.ToStringMeta(v).String()}
+	return &ScriptError{Kind: api.LuaError, Message: L.ToStringMeta(v).String()}
 }
 
-// interrupted reports the KeyboardInterrupt that v stands for when L's
-// context has ended: gopher-lua raises the context's error as a string.
-func interrupted(L *lua.LState, v lua.LValue) *bindings.PyError {
+// interrupted is the KeyboardInterrupt that v stands for when L's
+// context has ended: gopher-lua then stops the state by raising a string
+// (the context's error, with a position). Any string raised once the
+// context has ended is taken as that interrupt, whatever its text: the
+// program is being stopped, as Python's pending KeyboardInterrupt wins.
+func interrupted(L *lua.LState, v lua.LValue) *api.Error {
 	ctx := L.Context()
 	if ctx == nil || ctx.Err() == nil {
 		return nil
 	}
-	s, ok := v.(lua.LString)
-	if !ok {
+	if _, ok := v.(lua.LString); !ok {
 		return nil
 	}
-	if strings.HasSuffix(string(s), context.Canceled.Error()) || strings.HasSuffix(string(s), context.DeadlineExceeded.Error()) {
-		return &bindings.PyError{Kind: "KeyboardInterrupt", Where: strings.TrimSuffix(strings.TrimSuffix(string(s), ctx.Err().Error()), ": ")}
-	}
-	return nil
+	e := api.Interrupt(context.Cause(ctx))
+	e.Where = api.Position(L)
+	return e
 }
 
 // exitCode is the process status for os.exit's argument.
@@ -173,9 +133,9 @@ func (rt *Runtime) callFailed(L *lua.LState, err error) *ScriptError {
 			}
 		}
 		if apiErr.Type == lua.ApiErrorPanic {
-			return &ScriptError{Kind: "SystemError", Message: "internal error: " + apiErr.Error()}
+			return &ScriptError{Kind: api.SystemError, Message: "internal error: " + apiErr.Error()}
 		}
 		return rt.scriptError(L, apiErr.Object)
 	}
-	return &ScriptError{Kind: "SystemError", Message: err.Error()}
+	return &ScriptError{Kind: api.SystemError, Message: err.Error()}
 }

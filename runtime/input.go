@@ -8,8 +8,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-
-	"github.com/socklab/socklab/bindings"
 )
 
 // lineInput reads the script's stdin one line at a time, on demand: the
@@ -71,9 +69,9 @@ type ContextLineReader interface {
 // ReadLine is input(): it shows prompt and reads one line without its
 // line ending, releasing the interpreter lock while it waits. With
 // Options.Lines (the REPL's line editor) the editor shows the prompt.
-func (rt *Runtime) ReadLine(ctx context.Context, prompt string) (line string, err error) {
+func (rt *Runtime) readLine(ctx context.Context, prompt string) (line string, err error) {
 	if rt.opts.Lines != nil {
-		rt.Unlocked(func() {
+		host{rt}.Unlocked(func() {
 			if lc, ok := rt.opts.Lines.(ContextLineReader); ok {
 				line, err = lc.ReadLineContext(ctx, prompt)
 			} else {
@@ -88,7 +86,7 @@ func (rt *Runtime) ReadLine(ctx context.Context, prompt string) (line string, er
 	if prompt != "" {
 		io.WriteString(rt.stdout, prompt)
 	}
-	rt.Unlocked(func() { line, err = rt.input.read(ctx) })
+	host{rt}.Unlocked(func() { line, err = rt.input.read(ctx) })
 	return line, err
 }
 
@@ -104,11 +102,9 @@ func (s stdinLines) ReadLine(string) (string, error) {
 
 // StdinFD is stdin's descriptor when Options.Stdin is an *os.File, for
 // select; -1 otherwise.
-func (rt *Runtime) StdinFD() int {
+func (rt *Runtime) stdinFD() int {
 	if f, ok := rt.opts.Stdin.(*os.File); ok {
 		return int(f.Fd())
 	}
 	return -1
 }
-
-var _ bindings.Host = (*Runtime)(nil)

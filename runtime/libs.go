@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/socklab/socklab/bindings"
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -17,8 +18,8 @@ import (
 // pcall/xpcall run on child states, and the pattern functions and
 // table.concat run in linear time.
 func (rt *Runtime) openLibs() {
-	L := rt.L
-	bindings.Open(L, rt)
+	L := rt.ls
+	bindings.Open(L, host{rt})
 	openStringLib(L)
 	L.SetGlobal("print", L.NewFunction(rt.print))
 	L.SetGlobal("error", L.NewFunction(luaError))
@@ -74,12 +75,12 @@ func (rt *Runtime) ioRead(L *lua.LState) int {
 	format := strings.TrimPrefix(L.OptString(1, "l"), "*")
 	switch format {
 	case "l", "L", "n":
-		line, err := rt.ReadLine(L.Context(), "")
+		line, err := rt.readLine(L.Context(), "")
 		if err == io.EOF {
 			L.Push(lua.LNil)
 			return 1
 		} else if err != nil {
-			bindings.RaiseErr(L, err)
+			api.RaiseErr(L, err)
 		}
 		switch format {
 		case "L":
@@ -96,10 +97,10 @@ func (rt *Runtime) ioRead(L *lua.LState) int {
 	case "a":
 		var b strings.Builder
 		for {
-			line, err := rt.ReadLine(L.Context(), "")
+			line, err := rt.readLine(L.Context(), "")
 			if err != nil {
 				if err != io.EOF {
-					bindings.RaiseErr(L, err)
+					api.RaiseErr(L, err)
 				}
 				break
 			}
@@ -137,10 +138,6 @@ func luaError(L *lua.LState) int {
 // osExit raises SystemExit, which unwinds to the runtime like Python's
 // sys.exit; gopher-lua's own os.exit would end the host process.
 func osExit(L *lua.LState) int {
-	code := L.Get(1)
-	if code == lua.LNil {
-		code = lua.LNumber(0)
-	}
-	bindings.Raise(L, &bindings.PyError{Kind: "SystemExit", Extra: code})
+	api.Raise(L, &api.Error{Kind: api.SystemExit, Code: exitCode(L.Get(1))})
 	return 0
 }

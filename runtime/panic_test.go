@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/socklab/socklab/bindings"
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -17,7 +17,7 @@ func TestPanicInBindingBecomesLuaError(t *testing.T) {
 	var out, errOut bytes.Buffer
 	rt := New(Options{Stdout: &out, Stderr: &errOut})
 	defer rt.Close()
-	rt.L.SetGlobal("boom", rt.L.NewFunction(bindings.Protect("boom", func(L *lua.LState) int {
+	rt.ls.SetGlobal("boom", rt.ls.NewFunction(api.Protect("boom", func(L *lua.LState) int {
 		var m map[string]int
 		//lint:ignore SA5000 the test panics on purpose
 		m["x"] = 1 // a nil-map write: a runtime panic
@@ -34,7 +34,7 @@ func TestPanicInBindingBecomesLuaError(t *testing.T) {
 	if out.String() != "false\tSystemError\n" {
 		t.Errorf("pcall(boom) printed %q", out.String())
 	}
-	if serr.Kind != "SystemError" || !strings.Contains(serr.Message, "nil map") {
+	if serr.Kind != api.SystemError || !strings.Contains(serr.Message, "nil map") {
 		t.Errorf("uncaught: %s: %s", serr.Kind, serr.Message)
 	}
 	if tb := serr.Traceback(); strings.Contains(tb, "goroutine") || strings.Contains(tb, ".go:") {

@@ -1,7 +1,7 @@
 package runtime
 
 import (
-	"github.com/socklab/socklab/bindings"
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -82,13 +82,13 @@ func messageHandler(c *lua.LState, handler *lua.LFunction) *lua.LFunction {
 func (rt *Runtime) protectedFailed(L, c *lua.LState, err error) int {
 	v := rt.caught(c, err)
 	rt.release(c)
-	if e, ok := bindings.ErrorFromValue(v); ok {
+	if e, ok := api.FromValue(v); ok {
 		if e.Where == "" {
 			// Raised by a function pcall called directly: the error
 			// happened at pcall's line.
-			v.(*lua.LTable).RawSetString("where", lua.LString(bindings.Position(L)))
+			e.Where = api.Position(L)
 		}
-		if e.Kind == "SystemExit" {
+		if e.Kind == api.SystemExit {
 			L.Error(v, 0)
 		}
 	}
@@ -106,10 +106,10 @@ func (rt *Runtime) caught(c *lua.LState, err error) lua.LValue {
 		return lua.LString(err.Error())
 	}
 	if apiErr.Type == lua.ApiErrorPanic {
-		return bindings.ErrorValue(c, &bindings.PyError{Kind: "SystemError", Message: "internal error: " + apiErr.Object.String()})
+		return api.Value(c, &api.Error{Kind: api.SystemError, Message: "internal error: " + apiErr.Object.String()})
 	}
 	if e := interrupted(c, apiErr.Object); e != nil {
-		return bindings.ErrorValue(c, e)
+		return api.Value(c, e)
 	}
 	return apiErr.Object
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/socklab/socklab/bindings"
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -81,7 +82,7 @@ func (rt *Runtime) REPL(ctx context.Context, r LineReader) error {
 		if serr == nil {
 			continue
 		}
-		if serr.Kind == "SystemExit" {
+		if serr.Kind == api.SystemExit {
 			return serr
 		}
 		io.WriteString(rt.stderr, serr.Traceback())
@@ -106,17 +107,17 @@ func (rt *Runtime) Eval(ctx context.Context, src string) (serr *ScriptError, inc
 
 	rt.gil.acquire()
 	defer rt.gil.release()
-	fn, err := rt.L.Load(strings.NewReader("return "+src), "stdin")
+	fn, err := rt.ls.Load(strings.NewReader("return "+src), "stdin")
 	if err != nil {
-		fn, err = rt.L.Load(strings.NewReader(src), "stdin")
+		fn, err = rt.ls.Load(strings.NewReader(src), "stdin")
 	}
 	if err != nil {
 		if strings.Contains(err.Error(), " at EOF:") {
 			return nil, true
 		}
-		return &ScriptError{Kind: "SyntaxError", Message: err.Error()}, false
+		return &ScriptError{Kind: api.SyntaxError, Message: err.Error()}, false
 	}
-	c := rt.state(rt.L, stmtCtx)
+	c := rt.state(rt.ls, stmtCtx)
 	c.Push(fn)
 	if serr := rt.callTraced(c, 0, lua.MultRet); serr != nil {
 		rt.release(c)

@@ -4,7 +4,7 @@ import (
 	"io"
 	"syscall"
 
-	"github.com/socklab/socklab/bindings"
+	"github.com/socklab/socklab/bindings/api"
 )
 
 // resource is something a script opened that the runtime closes at its end
@@ -12,11 +12,11 @@ import (
 type resource struct{ c io.Closer }
 
 // Track registers c for closing when the program ends.
-func (rt *Runtime) Track(c io.Closer) (func(), error) {
+func (rt *Runtime) track(c io.Closer) (func(), error) {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
 	if rt.opts.MaxSockets > 0 && len(rt.resources) >= rt.opts.MaxSockets {
-		return nil, bindings.ErrnoError(syscall.EMFILE)
+		return nil, api.ErrnoError(syscall.EMFILE)
 	}
 	r := &resource{c: c}
 	rt.resources[r] = struct{}{}

@@ -17,8 +17,8 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"time"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -57,7 +57,7 @@ type Options struct {
 // Runtime is one Lua global state with its threads and sockets.
 type Runtime struct {
 	opts   Options
-	L      *lua.LState
+	ls     *lua.LState // the main state
 	gil    *gil
 	stdout io.Writer
 	stderr io.Writer
@@ -106,7 +106,7 @@ func New(opts Options) *Runtime {
 	if opts.Trace != nil {
 		rt.trace = &lockedWriter{w: opts.Trace}
 	}
-	rt.L = lua.NewState(stateOptions())
+	rt.ls = lua.NewState(stateOptions())
 	rt.openLibs()
 	return rt
 }
@@ -132,14 +132,14 @@ func (rt *Runtime) RunString(ctx context.Context, name, src string) error {
 	defer cancel()
 
 	rt.gil.acquire()
-	rt.L.SetContext(runCtx)
+	rt.ls.SetContext(runCtx)
 	var serr *ScriptError
 	fn, err := rt.load(name, src)
 	if err != nil {
 		serr = err
 	} else {
-		rt.L.Push(fn)
-		serr = rt.callTraced(rt.L, 0, 0)
+		rt.ls.Push(fn)
+		serr = rt.callTraced(rt.ls, 0, 0)
 	}
 	close(main.done)
 	rt.gil.release()
@@ -153,7 +153,7 @@ func (rt *Runtime) RunString(ctx context.Context, name, src string) error {
 	}
 	rt.end(cancel)
 	if serr == nil && ctx.Err() != nil {
-		serr = &ScriptError{Kind: "KeyboardInterrupt"}
+		serr = &ScriptError{Kind: api.KeyboardInterrupt}
 	}
 	if serr == nil {
 		return nil
@@ -204,7 +204,7 @@ func (rt *Runtime) Close() error {
 	rt.closeResources()
 	rt.wg.Wait()
 	rt.gil.acquire()
-	rt.L.Close()
+	rt.ls.Close()
 	rt.gil.release()
 	return nil
 }
@@ -218,21 +218,21 @@ func (rt *Runtime) isClosed() bool {
 // load compiles src, keeping its lines for tracebacks.
 func (rt *Runtime) load(name, src string) (*lua.LFunction, *ScriptError) {
 	rt.sources[name] = strings.Split(src, "\n")
-	fn, err := rt.L.Load(strings.NewReader(src), name)
+	fn, err := rt.ls.Load(strings.NewReader(src), name)
 	if err != nil {
-		return nil, &ScriptError{Kind: "SyntaxError", Message: err.Error()}
+		return nil, &ScriptError{Kind: api.SyntaxError, Message: err.Error()}
 	}
 	return fn, nil
 }
 
 // setArgs sets the global arg table as the lua interpreter does.
 func (rt *Runtime) setArgs(name string) {
-	t := rt.L.NewTable()
+	t := rt.ls.NewTable()
 	t.RawSetInt(0, lua.LString(name))
 	for i, a := range rt.opts.Args {
 		t.RawSetInt(i+1, lua.LString(a))
 	}
-	rt.L.SetGlobal("arg", t)
+	rt.ls.SetGlobal("arg", t)
 }
 
 // lockedWriter makes each Write whole when threads print at once.
@@ -245,58 +245,4 @@ func (w *lockedWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.w.Write(p)
-}
-
-// Host interface, as the bindings see the runtime.
-
-// Unlocked runs fn with the interpreter lock released.
-func (rt *Runtime) Unlocked(fn func()) {
-	rt.gil.release()
-	defer rt.gil.acquire()
-	fn()
-}
-
-// Contended reports whether another thread waits for the interpreter
-// lock: a call that is about to make a system call then releases it
-// around the call, as CPython does, so that the other thread runs Lua
-// meanwhile; uncontended, releasing would only cost time.
-func (rt *Runtime) Contended() bool { return rt.gil.contended() }
-
-// Stdout is the script's standard output.
-func (rt *Runtime) Stdout() io.Writer { return rt.stdout }
-
-// Stderr is the script's standard error.
-func (rt *Runtime) Stderr() io.Writer { return rt.stderr }
-
-// Allowed applies the network policy of Options.Allow.
-func (rt *Runtime) Allowed(addr netip.Addr) bool {
-	if rt.opts.Allow == nil {
-		return true
-	}
-	addr = addr.Unmap()
-	for _, p := range rt.opts.Allow {
-		if p.Contains(addr) {
-			return true
-		}
-	}
-	return false
-}
-
-// Tracing reports whether --trace output is on.
-func (rt *Runtime) Tracing() bool { return rt.trace != nil }
-
-// Tracef writes one timestamped trace line.
-func (rt *Runtime) Tracef(format string, args ...any) {
-	if rt.trace == nil {
-		return
-	}
-	line := time.Now().Format("15:04:05.000000") + " " + fmt.Sprintf(format, args...) + "\n"
-	io.WriteString(rt.trace, line)
-}
-
-// Listening forwards to Options.OnListen.
-func (rt *Runtime) Listening(network, addr string) {
-	if rt.opts.OnListen != nil {
-		rt.opts.OnListen(network, addr)
-	}
 }

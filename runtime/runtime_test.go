@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socklab/socklab/bindings/api"
 	"github.com/socklab/socklab/runtime"
 	"go.uber.org/goleak"
 )
@@ -160,7 +161,7 @@ func TestUncaughtErrorTraceback(t *testing.T) {
 	t.Parallel()
 	_, _, err := run(t, "local sk = socket.socket()\nlocal function dial()\n  sk:connect({'127.0.0.1', 1})\nend\ndial()\n")
 	serr := scriptError(t, err)
-	if serr.Kind != "ConnectionRefusedError" || serr.Errno != 111 {
+	if serr.Kind != api.ConnectionRefusedError || serr.Errno != 111 {
 		t.Fatalf("got %s errno %d, want ConnectionRefusedError 111", serr.Kind, serr.Errno)
 	}
 	if serr.Where != "test.lua:3" {
@@ -217,7 +218,7 @@ func TestOsExit(t *testing.T) {
 	for _, c := range cases {
 		out, _, err := run(t, c.src)
 		serr := scriptError(t, err)
-		if serr.Kind != "SystemExit" || serr.Code != c.code {
+		if serr.Kind != api.SystemExit || serr.Code != c.code {
 			t.Errorf("%s: got %s code %d, want SystemExit %d", c.src, serr.Kind, serr.Code, c.code)
 		}
 		if strings.Contains(out, "not reached") {
@@ -377,7 +378,7 @@ func TestThreadKeepsLocalsAfterMainError(t *testing.T) {
 		local function fail() local inner = 1; error("main fails") end
 		threading.Thread{target = function() done:set() end}:start()
 		fail()`)
-	if serr := scriptError(t, err); serr.Kind != "LuaError" || !strings.Contains(serr.Message, "main fails") {
+	if serr := scriptError(t, err); serr.Kind != api.LuaError || !strings.Contains(serr.Message, "main fails") {
 		t.Errorf("got %v", err)
 	}
 	if out != "thread sees\t1\n" || stderr != "" {
@@ -466,7 +467,7 @@ func TestCancelInterruptsPureLuaLoop(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	err := rt.RunString(ctx, "loop.lua", `local i = 0; while true do i = i + 1; pcall(function() end) end`)
-	if serr := scriptError(t, err); serr.Kind != "KeyboardInterrupt" {
+	if serr := scriptError(t, err); serr.Kind != api.KeyboardInterrupt {
 		t.Fatalf("got %v, want KeyboardInterrupt", err)
 	}
 }
@@ -517,7 +518,7 @@ func TestCancelBlockedRecvLeavesNothing(t *testing.T) {
 		t.Fatal("the script did not end within a second of the cancellation")
 	}
 	t.Logf("ended %v after the cancellation", time.Since(start))
-	if serr := scriptError(t, err); serr.Kind != "KeyboardInterrupt" {
+	if serr := scriptError(t, err); serr.Kind != api.KeyboardInterrupt {
 		t.Errorf("got %v, want KeyboardInterrupt", err)
 	}
 	rt.Close()

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socklab/socklab/bindings/api"
 	"github.com/socklab/socklab/runtime"
 )
 
@@ -83,7 +84,7 @@ func TestSelectIsInterruptible(t *testing.T) {
 	cancel()
 	select {
 	case err := <-done:
-		if serr := scriptError(t, err); serr.Kind != "KeyboardInterrupt" {
+		if serr := scriptError(t, err); serr.Kind != api.KeyboardInterrupt {
 			t.Errorf("got %v, want KeyboardInterrupt", err)
 		}
 	case <-time.After(5 * time.Second):

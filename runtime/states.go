@@ -73,7 +73,7 @@ func (rt *Runtime) state(L *lua.LState, ctx context.Context) *lua.LState {
 // state from its parent's, which the caller would replace at once.
 func (rt *Runtime) parent() *lua.LState {
 	if rt.proto == nil {
-		p, stop := rt.L.NewThread()
+		p, stop := rt.ls.NewThread()
 		if stop != nil {
 			stop()
 		}

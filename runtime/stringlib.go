@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/socklab/socklab/bindings"
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -95,7 +95,7 @@ func findIn(L *lua.LState, m *patMatcher, from int, once bool) (start, end int) 
 	start, end, err := m.find(L.Context(), from, once)
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			bindings.RaiseErr(L, err)
+			api.RaiseErr(L, err)
 		}
 		L.RaiseError("%s", err.Error())
 	}
@@ -449,7 +449,7 @@ func gsubPlain(L *lua.LState, str, old, repl string, limit int) (string, int) {
 		b.WriteString(repl)
 		last = i + len(old)
 		if count%patCheckEvery == 0 && ctx != nil && ctx.Err() != nil {
-			bindings.RaiseErr(L, ctx.Err())
+			api.RaiseErr(L, ctx.Err())
 		}
 	}
 	b.WriteString(str[last:])

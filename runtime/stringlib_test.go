@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -61,10 +62,10 @@ func gopherLuaState(t testing.TB) *luaState {
 
 func socklabState(t testing.TB) *luaState {
 	rt := New(Options{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}})
-	if err := rt.L.DoString(helpers); err != nil {
+	if err := rt.ls.DoString(helpers); err != nil {
 		t.Fatal(err)
 	}
-	return &luaState{L: rt.L, close: func() { rt.Close() }}
+	return &luaState{L: rt.ls, close: func() { rt.Close() }}
 }
 
 // describe renders a value with its type, so that "1" and 1 differ.
@@ -465,7 +466,7 @@ func TestPatternMatchingIsInterruptible(t *testing.T) {
 			select {
 			case err := <-done:
 				var serr *ScriptError
-				if !errors.As(err, &serr) || serr.Kind != "KeyboardInterrupt" {
+				if !errors.As(err, &serr) || serr.Kind != api.KeyboardInterrupt {
 					t.Fatalf("err = %v, want KeyboardInterrupt", err)
 				}
 			case <-time.After(20 * time.Second):

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"sync/atomic"
 
-	"github.com/socklab/socklab/bindings"
+	"github.com/socklab/socklab/bindings/api"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -65,16 +65,16 @@ func nextIdent() int { return int(idents.Add(1)) }
 
 // StartThread starts spec.Fn(spec.Args...) on a new goroutine. It waits
 // for the interpreter lock, so it runs when the caller next blocks.
-func (rt *Runtime) StartThread(L *lua.LState, spec bindings.ThreadSpec) (bindings.Thread, error) {
+func (rt *Runtime) startThread(L *lua.LState, spec api.ThreadSpec) (api.Thread, error) {
 	rt.mu.Lock()
 	runCtx := rt.runCtx
 	n := len(rt.threads)
 	rt.mu.Unlock()
 	if runCtx == nil || runCtx.Err() != nil {
-		return nil, bindings.NewError("RuntimeError", "can't create new thread at interpreter shutdown")
+		return nil, api.NewError(api.RuntimeError, "can't create new thread at interpreter shutdown")
 	}
 	if rt.opts.MaxThreads > 0 && n >= rt.opts.MaxThreads {
-		return nil, bindings.NewError("RuntimeError", "can't start new thread")
+		return nil, api.NewError(api.RuntimeError, "can't start new thread")
 	}
 	t := &thread{name: spec.Name, ident: nextIdent(), daemon: spec.Daemon, done: make(chan struct{})}
 	if t.name == "" {
@@ -119,10 +119,10 @@ func (rt *Runtime) runThread(t *thread, th *lua.LState, nargs int) {
 // threadFailed reports an uncaught error of thread t, as CPython's
 // threading.excepthook does.
 func (rt *Runtime) threadFailed(t *thread, th *lua.LState, err *ScriptError) {
-	if err.Kind == "SystemExit" {
+	if err.Kind == api.SystemExit {
 		return
 	}
-	if err.Kind == "KeyboardInterrupt" && th.Context().Err() != nil {
+	if err.Kind == api.KeyboardInterrupt && th.Context().Err() != nil {
 		return // stopped at the end of the program, as daemons are
 	}
 	fmt.Fprintf(rt.stderr, "Exception in thread %s:\n%s", t.name, err.Traceback())
@@ -140,7 +140,7 @@ func (rt *Runtime) finish(t *thread, th *lua.LState) {
 }
 
 // CurrentThread returns the thread that runs L.
-func (rt *Runtime) CurrentThread(L *lua.LState) bindings.Thread {
+func (rt *Runtime) currentThread(L *lua.LState) api.Thread {
 	if ctx := L.Context(); ctx != nil {
 		if t, ok := ctx.Value(threadKey{}).(*thread); ok {
 			return t
@@ -150,7 +150,7 @@ func (rt *Runtime) CurrentThread(L *lua.LState) bindings.Thread {
 }
 
 // ActiveThreads counts the live threads, the main one included.
-func (rt *Runtime) ActiveThreads() int {
+func (rt *Runtime) activeThreads() int {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
 	n := len(rt.threads)
@@ -179,7 +179,7 @@ func (rt *Runtime) waitThreads(ctx context.Context) *ScriptError {
 		select {
 		case <-wait.done:
 		case <-ctx.Done():
-			return &ScriptError{Kind: "KeyboardInterrupt"}
+			return &ScriptError{Kind: api.KeyboardInterrupt}
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/socklab/socklab/bindings/api"
 	"github.com/socklab/socklab/runtime"
 	"golang.org/x/sys/unix"
 )
@@ -180,7 +181,7 @@ func (r *roleRun) start(file, src string, opts runtime.Options, cancelAll contex
 		defer rt.Close()
 		r.err = rt.RunString(r.ctx, file, src)
 		var serr *runtime.ScriptError
-		interrupted := errors.As(r.err, &serr) && serr.Kind == "KeyboardInterrupt"
+		interrupted := errors.As(r.err, &serr) && serr.Kind == api.KeyboardInterrupt
 		if interrupted && r.stopped.Load() {
 			io.WriteString(r.stdout, "^C (the demo stops the server, which would wait for clients for ever)\n")
 			r.err = nil
@@ -202,7 +203,7 @@ func firstError(runs []*roleRun) error {
 	for _, wantInterrupt := range []bool{false, true} {
 		for _, r := range runs {
 			var serr *runtime.ScriptError
-			interrupted := errors.As(r.err, &serr) && serr.Kind == "KeyboardInterrupt"
+			interrupted := errors.As(r.err, &serr) && serr.Kind == api.KeyboardInterrupt
 			if r.err != nil && interrupted == wantInterrupt {
 				return &RoleError{Role: r.role.Name, Err: r.err}
 			}

@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socklab/socklab/bindings/api"
 	"github.com/socklab/socklab/runtime"
 )
 
@@ -310,7 +311,7 @@ func TestGroupALoopServesNextClient(t *testing.T) {
 			srv.stop()
 			err := srv.wait(ctx, t, "server")
 			var serr *runtime.ScriptError
-			if !errors.As(err, &serr) || serr.Kind != "KeyboardInterrupt" {
+			if !errors.As(err, &serr) || serr.Kind != api.KeyboardInterrupt {
 				t.Errorf("server stopped with %v, want KeyboardInterrupt", err)
 			}
 			checkLines(t, "server", srv.out.String(), []string{"问1\n", "答1", "再见\n", "Q\n", "问2\n", "答2", "再见\n", "Q\n"})

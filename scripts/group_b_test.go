@@ -27,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socklab/socklab/bindings/api"
 	"github.com/socklab/socklab/runtime"
 )
 
@@ -405,7 +406,7 @@ func exitStatus(err error) int {
 	switch {
 	case err == nil:
 		return 0
-	case errors.As(err, &serr) && serr.Kind == "SystemExit":
+	case errors.As(err, &serr) && serr.Kind == api.SystemExit:
 		return serr.Code
 	case errors.As(err, &xerr):
 		return xerr.ExitCode()

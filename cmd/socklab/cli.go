@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/socklab/socklab/bindings/api"
 	"github.com/socklab/socklab/runtime"
 )
 
@@ -225,12 +226,12 @@ func (e *env) status(ctx context.Context, err error, printTraceback bool) int {
 		return exitError
 	}
 	switch {
-	case serr.Kind == "SystemExit":
+	case serr.Kind == api.SystemExit:
 		return serr.Code
-	case serr.Kind == "KeyboardInterrupt" && errors.Is(ctx.Err(), context.DeadlineExceeded) && e.ctx.Err() == nil:
+	case serr.Kind == api.KeyboardInterrupt && errors.Is(ctx.Err(), context.DeadlineExceeded) && e.ctx.Err() == nil:
 		fmt.Fprintf(e.stderr, "socklab: timed out after %s\n", e.flags.timeout)
 		return exitTimeout
-	case serr.Kind == "KeyboardInterrupt":
+	case serr.Kind == api.KeyboardInterrupt:
 		if printTraceback {
 			io.WriteString(e.stderr, serr.Traceback())
 		}

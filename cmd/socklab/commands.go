@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/socklab/socklab/bindings/api"
 	"github.com/socklab/socklab/runtime"
 	"github.com/socklab/socklab/scripts"
 )
@@ -51,7 +52,7 @@ func cmdRun(e *env) int {
 	// The traceback goes out at once, before the threads are waited for.
 	printed := false
 	opts.OnError = func(serr *runtime.ScriptError) {
-		if serr.Kind != "SystemExit" && serr.Kind != "KeyboardInterrupt" {
+		if serr.Kind != api.SystemExit && serr.Kind != api.KeyboardInterrupt {
 			io.WriteString(e.stderr, serr.Traceback())
 			printed = true
 		}

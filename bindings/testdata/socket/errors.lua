@@ -133,11 +133,13 @@ do -- closing a socket wakes a thread blocked on it with EBADF
 	eq(e.errno, 9)
 end
 
-do -- bad arguments use Lua's form, with script:line
+do -- bad arguments use Lua's words, in a TypeError object with script:line
 	local s = socket.socket()
-	local e, line = raises("bad argument", function() s:bind(5) end), here()
-	eq(type(e), "string")
-	eq(e, line .. ": bad argument #1 to 'bind' (address expected, got number)")
+	local e, line = raises("TypeError", function() s:bind(5) end), here()
+	eq(e.message, "bad argument #1 to 'bind' (address expected, got number)")
+	eq(tostring(e), "TypeError: bad argument #1 to 'bind' (address expected, got number)")
+	eq(e.where, line)
+	ok(e:is("Exception") and not e:is("OSError"))
 	e = raises("bad argument", function() s:connect() end)
 	match(e, "bad argument #1 to 'connect' %(address expected, got no value%)")
 	e = raises("bad argument", function() s:sendto("x") end)
@@ -197,12 +199,12 @@ do -- socket() with a family or type the kernel refuses
 	eq(e.errno, 22)
 end
 
-do -- pcall catches everything; error objects are tables with a metatable
+do -- pcall catches everything; error objects are userdata with a metatable
 	local s = socket.socket()
 	s:close()
 	local ok_, e = pcall(s.recv, s, 1); local line = here()
 	eq(ok_, false)
-	eq(type(e), "table")
+	eq(type(e), "userdata")
 	ok(getmetatable(e) ~= nil)
 	eq(e.partial, nil)
 	-- a directly pcalled binding's where is pcall's line

@@ -1,4 +1,10 @@
-package bindings
+// Package api is the contract between socklab's engine and its Lua
+// modules: the Host and Thread that the runtime provides, the one error
+// type that travels from a binding's raise to the host's traceback, the
+// description of a module (Module, Type, Func), and the argument checks
+// every binding uses. The runtime and the modules import it; it imports
+// neither.
+package api
 
 import (
 	"context"
@@ -50,6 +56,11 @@ type Host interface {
 	CurrentThread(L *lua.LState) Thread
 	// ActiveThreads counts the threads alive, the main one included.
 	ActiveThreads() int
+	// Context is what a blocking call of L's thread waits on, with the
+	// lock released: it ends when the program is cancelled. Never wait on
+	// L.Context() itself, which only the state's own goroutine may ask,
+	// holding the lock (the runtime switches threads there).
+	Context(L *lua.LState) context.Context
 }
 
 // ThreadSpec describes a thread to start.
@@ -68,4 +79,23 @@ type Thread interface {
 	Alive() bool
 	// Done is closed when the thread has finished.
 	Done() <-chan struct{}
+}
+
+const hostKey = "socklab.host"
+
+// Install stores h in L's registry, where HostOf finds it. The runtime
+// calls it once per Lua state, before it opens the modules.
+func Install(L *lua.LState, h Host) {
+	ud := L.NewUserData()
+	ud.Value = h
+	L.SetField(L.Get(lua.RegistryIndex), hostKey, ud)
+}
+
+// HostOf returns the Host that Install stored in L's registry.
+func HostOf(L *lua.LState) Host {
+	ud, ok := L.GetField(L.Get(lua.RegistryIndex), hostKey).(*lua.LUserData)
+	if !ok {
+		L.RaiseError("socklab: no host in this Lua state")
+	}
+	return ud.Value.(Host)
 }
