@@ -69,7 +69,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // included, as Python's except OSError catches them.
 func (e *Error) Is(target error) bool {
 	k, ok := target.(Kind)
-	return ok && e.Kind.Is(k)
+	return ok && e.Kind.Subclass(k)
 }
 
 // Error makes a Kind an error value that errors.Is matches by class.

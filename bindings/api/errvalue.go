@@ -103,7 +103,7 @@ func errorIs(L *lua.LState) int {
 		SelfError(L, "is", "error object")
 	}
 	class := Method(L, "is").StrictString(2)
-	L.Push(lua.LBool(e.Kind.Is(KindOf(class))))
+	L.Push(lua.LBool(e.Kind.Subclass(KindOf(class))))
 	return 1
 }
 

@@ -99,9 +99,9 @@ func (k Kind) Base() Kind {
 	return Exception
 }
 
-// Is reports whether k is class or derives from it, as Python's
+// Subclass reports whether k is class or derives from it, as Python's
 // issubclass: ConnectionResetError is an OSError, TimeoutError is too.
-func (k Kind) Is(class Kind) bool {
+func (k Kind) Subclass(class Kind) bool {
 	for ; k != ""; k = k.Base() {
 		if k == class {
 			return true
