@@ -133,9 +133,9 @@ func (rt *Runtime) callFailed(L *lua.LState, err error) *ScriptError {
 			}
 		}
 		if apiErr.Type == lua.ApiErrorPanic {
-			return &ScriptError{Kind: api.SystemError, Message: "internal error: " + apiErr.Error()}
+			return &ScriptError{Kind: api.SystemError, Message: "internal error: " + apiErr.Error(), Err: apiErr}
 		}
 		return rt.scriptError(L, apiErr.Object)
 	}
-	return &ScriptError{Kind: api.SystemError, Message: err.Error()}
+	return &ScriptError{Kind: api.SystemError, Message: err.Error(), Err: err}
 }

@@ -153,7 +153,7 @@ func (rt *Runtime) RunString(ctx context.Context, name, src string) error {
 	}
 	rt.end(cancel)
 	if serr == nil && ctx.Err() != nil {
-		serr = &ScriptError{Kind: api.KeyboardInterrupt}
+		serr = api.Interrupt(ctx.Err())
 	}
 	if serr == nil {
 		return nil

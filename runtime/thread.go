@@ -179,7 +179,7 @@ func (rt *Runtime) waitThreads(ctx context.Context) *ScriptError {
 		select {
 		case <-wait.done:
 		case <-ctx.Done():
-			return &ScriptError{Kind: api.KeyboardInterrupt}
+			return api.Interrupt(ctx.Err())
 		}
 	}
 }

@@ -282,3 +282,27 @@ do -- a count is an integer: a number with a fraction raises TypeError, as
 	a:close()
 	b:close()
 end
+
+do -- e:is(class) is Python's isinstance over its exception hierarchy
+	local a, b = socket.socketpair()
+	a:settimeout(0.01)
+	local e = raises("TimeoutError", a.recv, a, 1)
+	ok(e:is(socket.timeout), "except socket.timeout")
+	ok(e:is("TimeoutError") and e:is("OSError") and e:is(socket.error) and e:is("Exception"))
+	ok(not e:is("ConnectionError") and not e:is("ValueError"))
+	eq(socket.timeout, "TimeoutError")
+	eq(socket.error, "OSError")
+	eq(socket.gaierror, "gaierror")
+	b:close()
+	a:settimeout(nil)
+	local c, d = socket.socketpair()
+	d:close()
+	e = raises("BrokenPipeError", function() for _ = 1, 100 do c:send("x") end end)
+	ok(e:is("ConnectionError") and e:is("OSError") and not e:is("TimeoutError"))
+	e = raises("EOFError", c.recv_exactly, a, 4)
+	eq(e.partial, "")
+	ok(e:is("Exception") and not e:is("OSError"))
+	e = raises("TypeError", e.is, 5, "OSError")
+	match(e, "bad argument #1 to 'is'")
+	a:close(); c:close()
+end
