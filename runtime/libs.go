@@ -13,21 +13,30 @@ import (
 )
 
 // openLibs loads the bindings and replaces the parts of gopher-lua's
-// standard library that would reach past the host: print and io.write
-// write to Options.Stdout, os.exit unwinds instead of ending the process,
-// pcall/xpcall run on child states, and the pattern functions and
-// table.concat run in linear time.
+// standard library that would reach past the host: print, and io.write
+// and io.read on the default files, use Options.Stdout and the host's
+// stdin, os.exit unwinds instead of ending the process, pcall/xpcall run
+// on child states (and debug.traceback sees through them), and the
+// pattern functions and table.concat run in linear time.
 func (rt *Runtime) openLibs() {
 	L := rt.ls
 	bindings.Open(L, host{rt})
 	openStringLib(L)
 	L.SetGlobal("print", L.NewFunction(rt.print))
-	L.SetGlobal("error", L.NewFunction(luaError))
+	rt.errorFn = L.NewFunction(luaError)
+	L.SetGlobal("error", rt.errorFn)
 	L.SetGlobal("pcall", L.NewFunction(rt.pcall))
 	L.SetGlobal("xpcall", L.NewFunction(rt.xpcall))
 	if io, ok := L.GetGlobal("io").(*lua.LTable); ok {
-		io.RawSetString("write", L.NewFunction(rt.ioWrite))
-		io.RawSetString("read", L.NewFunction(rt.ioRead))
+		rt.openIO(L, io)
+	}
+	if dbg, ok := L.GetGlobal("debug").(*lua.LTable); ok {
+		if tb, ok := dbg.RawGetString("traceback").(*lua.LFunction); ok && tb.IsG {
+			orig := tb.GFunction
+			dbg.RawSetString("traceback", L.NewFunction(func(L *lua.LState) int {
+				return rt.traceback(L, orig)
+			}))
+		}
 	}
 	if m, ok := L.GetGlobal("math").(*lua.LTable); ok {
 		// gopher-lua's math.huge is the largest double, not infinity.
@@ -54,19 +63,60 @@ func (rt *Runtime) print(L *lua.LState) int {
 	return 0
 }
 
-// ioWrite is io.write on the host's stdout.
+// gopher-lua v1.1.2's io functions share one upvalue, a table holding the
+// default output and input files (io.output(), io.input()) at these
+// indexes.
+const (
+	ioDefaultOut = 1
+	ioDefaultIn  = 2
+)
+
+// openIO makes io.write and io.read use the host's stdout and stdin while
+// the default file is io.stdout or io.stdin, and gopher-lua's own once a
+// script has set another (io.output(file)), as under plain gopher-lua.
+// The replacements share the upvalue of gopher-lua's functions, so that
+// those run in the replacements' frames, with the same error messages.
+// Should gopher-lua's io table look otherwise, io.write and io.read are
+// the host's only, and the io tests say so.
+func (rt *Runtime) openIO(L *lua.LState, iot *lua.LTable) {
+	write, _ := iot.RawGetString("write").(*lua.LFunction)
+	read, _ := iot.RawGetString("read").(*lua.LFunction)
+	stdout, stdin := iot.RawGetString("stdout"), iot.RawGetString("stdin")
+	var defaults *lua.LTable
+	if write != nil && read != nil && write.IsG && read.IsG && len(write.Upvalues) == 1 {
+		defaults, _ = write.Upvalues[0].Value().(*lua.LTable)
+	}
+	if defaults == nil || defaults.RawGetInt(ioDefaultOut) != stdout || defaults.RawGetInt(ioDefaultIn) != stdin {
+		iot.RawSetString("write", L.NewFunction(rt.ioWrite))
+		iot.RawSetString("read", L.NewFunction(rt.ioRead))
+		return
+	}
+	fileWrite, fileRead := write.GFunction, read.GFunction
+	iot.RawSetString("write", L.NewClosure(func(L *lua.LState) int {
+		if defaults.RawGetInt(ioDefaultOut) != stdout {
+			return fileWrite(L)
+		}
+		return rt.ioWrite(L)
+	}, defaults))
+	iot.RawSetString("read", L.NewClosure(func(L *lua.LState) int {
+		if defaults.RawGetInt(ioDefaultIn) != stdin {
+			return fileRead(L)
+		}
+		return rt.ioRead(L)
+	}, defaults))
+}
+
+// ioWrite is io.write on the host's stdout. It takes and returns what
+// gopher-lua's does: strings and numbers, true.
 func (rt *Runtime) ioWrite(L *lua.LState) int {
 	var b strings.Builder
 	for i := 1; i <= L.GetTop(); i++ {
-		switch v := L.Get(i).(type) {
-		case lua.LString, lua.LNumber:
-			b.WriteString(v.String())
-		default:
-			L.ArgError(i, "string expected, got "+v.Type().String())
-		}
+		L.CheckTypes(i, lua.LTNumber, lua.LTString)
+		b.WriteString(lua.LVAsString(L.Get(i)))
 	}
 	io.WriteString(rt.stdout, b.String())
-	return 0
+	L.Push(lua.LTrue)
+	return 1
 }
 
 // ioRead is io.read() on the host's stdin: a line ("l", "*l", "L"),

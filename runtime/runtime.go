@@ -70,6 +70,10 @@ type Runtime struct {
 	sources map[string][]string // chunk name -> source lines
 	handler *lua.LFunction      // the traceback message handler
 	main    *thread             // the main thread of the current run
+	errorFn *lua.LFunction      // the global error, as openLibs made it
+	// calls maps the child state of each protected call under way to its
+	// caller, for debug.traceback (pcall.go).
+	calls map[*lua.LState]protectedCall
 
 	mu        sync.Mutex // guards what goroutines touch without the lock
 	resources map[*resource]struct{}
@@ -100,6 +104,7 @@ func New(opts Options) *Runtime {
 		stderr:    &lockedWriter{w: opts.Stderr},
 		input:     &lineInput{src: opts.Stdin},
 		sources:   map[string][]string{},
+		calls:     map[*lua.LState]protectedCall{},
 		resources: map[*resource]struct{}{},
 		threads:   map[*thread]struct{}{},
 	}
