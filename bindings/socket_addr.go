@@ -104,6 +104,7 @@ func resolveHost(L *lua.LState, host string, family int) netip.Addr {
 		if family == unix.AF_INET && !ip.Unmap().Is4() || family == unix.AF_INET6 && ip.Is4() {
 			api.Raise(L, &api.Error{Kind: api.GaiError, Errno: -9, Message: "Address family for hostname not supported"})
 		}
+		checkZone(L, ip)
 		return ip
 	}
 	ips, err := lookupHost(L, host, family)
@@ -113,7 +114,8 @@ func resolveHost(L *lua.LState, host string, family int) netip.Addr {
 	return ips[0]
 }
 
-// lookupHost resolves name to the addresses of family (0: any).
+// lookupHost resolves name to the addresses of family (0: any), with the
+// interpreter lock released; KeyboardInterrupt when L's context ends.
 func lookupHost(L *lua.LState, name string, family int) ([]netip.Addr, *api.Error) {
 	network := "ip"
 	switch family {
@@ -122,17 +124,11 @@ func lookupHost(L *lua.LState, name string, family int) ([]netip.Addr, *api.Erro
 	case unix.AF_INET6:
 		network = "ip6"
 	}
-	ctx := api.HostOf(L).Context(L)
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	var ips []netip.Addr
-	var err error
-	api.HostOf(L).Unlocked(func() {
-		ips, err = net.DefaultResolver.LookupNetIP(ctx, network, name)
+	ips, err := resolve(L, func(ctx context.Context, r api.Resolver) ([]netip.Addr, error) {
+		return r.LookupNetIP(ctx, network, name)
 	})
-	if ctx.Err() != nil {
-		return nil, api.FromGoError(ctx.Err())
+	if pe := interrupted(err); pe != nil {
+		return nil, pe
 	}
 	if err != nil || len(ips) == 0 {
 		var dnsErr *net.DNSError
@@ -153,9 +149,7 @@ func toSockaddr(ip netip.Addr, port, family int) unix.Sockaddr {
 	if family == unix.AF_INET6 {
 		sa := &unix.SockaddrInet6{Port: port, Addr: ip.As16()}
 		if z := ip.Zone(); z != "" {
-			if ifi, err := net.InterfaceByName(z); err == nil {
-				sa.ZoneId = uint32(ifi.Index)
-			}
+			sa.ZoneId, _ = zoneIndex(z) // checkZone raised for a bad one
 		}
 		return sa
 	}

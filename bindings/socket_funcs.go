@@ -2,7 +2,6 @@ package bindings
 
 import (
 	"fmt"
-	"net"
 	"net/netip"
 	"os"
 	"strconv"
@@ -92,6 +91,7 @@ func sockCreateConnection(L *lua.LState) int {
 	}
 	ips := []netip.Addr{}
 	if ip, err := netip.ParseAddr(host); err == nil {
+		checkZone(L, ip)
 		ips = append(ips, ip)
 	} else {
 		found, perr := lookupHost(L, host, 0)
@@ -212,9 +212,13 @@ func sockGetaddrinfo(L *lua.LState) int {
 	case lua.LString:
 		p, err := strconv.Atoi(string(v))
 		if err != nil {
-			pn, lerr := net.LookupPort("tcp", string(v))
-			if lerr != nil {
-				api.Raise(L, &api.Error{Kind: api.GaiError, Errno: -8, Message: "Servname not supported for ai_socktype"})
+			network := "tcp"
+			if api.Function(L, "getaddrinfo").OptInt(4, 0) == unix.SOCK_DGRAM {
+				network = "udp"
+			}
+			pn, perr := lookupPort(L, network, string(v))
+			if perr != nil {
+				api.Raise(L, perr)
 			}
 			p = pn
 		}
@@ -230,6 +234,7 @@ func sockGetaddrinfo(L *lua.LState) int {
 		ips = []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.IPv6Loopback()}
 	default:
 		if ip, err := netip.ParseAddr(host); err == nil {
+			checkZone(L, ip)
 			ips = []netip.Addr{ip}
 		} else {
 			found, perr := lookupHost(L, host, family)
@@ -249,8 +254,8 @@ func sockGetaddrinfo(L *lua.LState) int {
 	canon := ""
 	if flags&aiCanonname != 0 {
 		canon = host
-		if c, err := net.LookupCNAME(host); err == nil {
-			canon = trimDot(c)
+		if c, ok := lookupCNAME(L, host); ok {
+			canon = c
 		}
 	}
 	list := L.NewTable()
@@ -317,8 +322,8 @@ func sockGetfqdn(L *lua.LState) int {
 		}
 		name = h
 	}
-	if cname, err := net.LookupCNAME(name); err == nil && cname != "" {
-		name = trimDot(cname)
+	if cname, ok := lookupCNAME(L, name); ok {
+		name = cname
 	}
 	L.Push(lua.LString(name))
 	return 1

@@ -97,3 +97,6 @@ func (h host) Context(L *lua.LState) context.Context {
 	}
 	return ctx
 }
+
+// Resolver is Options.Resolver (nil: the system's).
+func (h host) Resolver() api.Resolver { return h.rt.opts.Resolver }

@@ -52,7 +52,15 @@ type Options struct {
 	// socket listens, or a datagram socket is bound. It runs on the
 	// script's goroutine and must not block.
 	OnListen func(network, addr string)
+	// Resolver, when set, looks names up for the socket module
+	// (getaddrinfo, gethostbyname, getfqdn, connect to a name...);
+	// otherwise names are looked up as the system is configured to.
+	Resolver Resolver
 }
+
+// Resolver looks host and service names up; *net.Resolver is one (and
+// bindings.NewResolver makes one whose DNS queries go where a test says).
+type Resolver = api.Resolver
 
 // Runtime is one Lua global state with its threads and sockets.
 type Runtime struct {

@@ -61,6 +61,20 @@ type Host interface {
 	// L.Context() itself, which only the state's own goroutine may ask,
 	// holding the lock (the runtime switches threads there).
 	Context(L *lua.LState) context.Context
+	// Resolver looks names up for the socket module; nil: as the system
+	// is configured to.
+	Resolver() Resolver
+}
+
+// Resolver looks host and service names up (getaddrinfo, gethostbyname,
+// getfqdn, a connect to a name); *net.Resolver is one. A call is made with
+// the interpreter lock released, with the calling thread's context, and
+// must return soon after that context ends, so that Ctrl-C or the
+// runtime's end interrupts a look-up.
+type Resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
+	LookupCNAME(ctx context.Context, host string) (string, error)
+	LookupPort(ctx context.Context, network, service string) (int, error)
 }
 
 // ThreadSpec describes a thread to start.

@@ -76,6 +76,9 @@ func (h *Host) Context(L *lua.LState) context.Context {
 }
 func (h *Host) StdinFD() int { return -1 }
 
+// Resolver is nil: names are looked up as the system is configured to.
+func (h *Host) Resolver() api.Resolver { return nil }
+
 func (h *Host) ReadLine(ctx context.Context, prompt string) (string, error) {
 	io.WriteString(h.Stdout(), prompt)
 	if err := ctx.Err(); err != nil {

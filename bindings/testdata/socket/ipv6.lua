@@ -132,3 +132,15 @@ do -- getaddrinfo for ::1
 	eq(infos[1].proto, socket.IPPROTO_TCP)
 	eq(tostring(infos[1].sockaddr), "('::1', 80, 0, 0)")
 end
+
+do -- a zone is an interface's name or index, as getaddrinfo reads it
+	local lo = socket.getaddrinfo("fe80::1%lo", 80, socket.AF_INET6, socket.SOCK_STREAM)[1].sockaddr
+	eq(lo.host, "fe80::1") -- Python 3.11 reports the address without its zone
+	ok(lo.scope_id > 0, "lo has an index")
+	eq(socket.getaddrinfo("fe80::1%" .. lo.scope_id, 80, socket.AF_INET6, socket.SOCK_STREAM)[1].sockaddr.scope_id, lo.scope_id)
+	eq(socket.getaddrinfo("fe80::1%7", 80, socket.AF_INET6, socket.SOCK_STREAM)[1].sockaddr.scope_id, 7)
+	raises("gaierror", socket.getaddrinfo, "fe80::1%nosuch", 80) -- socket.gaierror: [Errno -2] Name or service not known
+	local s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+	raises("Name or service not known", s.connect, s, {"fe80::1%nosuch", 80}) -- socket.gaierror: [Errno -2] Name or service not known
+	s:close()
+end
